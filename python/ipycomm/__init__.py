@@ -1,0 +1,33 @@
+"""ipycomm: Jupyter's comm layer done properly.
+
+Importing ipycomm inside an IPython kernel installs it as the kernel's comm layer (see
+:func:`ipycomm.kernel.install`); ``%load_ext ipycomm`` does the same. Elsewhere, importing it
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._version import __version__
+from .comm import Comm, CommClosedWarning
+from .kernel import install, install_if_in_kernel, load_ipython_extension
+from .manager import CommManager
+from .protocol import ProtocolError
+
+__all__ = [
+    "Comm",
+    "CommClosedWarning",
+    "CommManager",
+    "ProtocolError",
+    "__version__",
+    "install",
+    "load_ipython_extension",
+]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, Any]]:
+    return [{"src": "labextension", "dest": "ipycomm"}]
+
+
+install_if_in_kernel()

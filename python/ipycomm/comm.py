@@ -1,0 +1,239 @@
+"""One end of a comm: a bidirectional channel between kernel code and a frontend target."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from .protocol import Buffers, CommCallback, Message, check_payload
+
+if TYPE_CHECKING:
+    from .manager import CommManager
+
+# Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the kernel comes
+# from the manager, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
+# written against ipykernel.comm.Comm working unchanged.
+_IGNORED_KWARGS = frozenset({"kernel", "show_warning", "topic", "parent", "log", "config"})
+_NOT_PUBLISHED = object()
+
+
+class CommClosedWarning(UserWarning):
+    """A message was sent on a comm that is closed, so it was not delivered.
+
+    ``send`` warns instead of raising because libraries such as ipywidgets keep sending state on
+    a comm that the frontend has closed, and an exception there would break the user's code in
+    a trait assignment. Use ``warnings.simplefilter("error", CommClosedWarning)`` to make it raise.
+    """
+
+
+class Comm:
+    """A comm to a frontend target, with the API of ``ipykernel.comm.Comm``.
+
+    A primary comm (the default) opens its frontend peer at once by publishing ``comm_open``.
+    ``send`` and ``close`` may be called from any thread; messages from one thread keep their order.
+    """
+
+    def __init__(
+        self,
+        target_name: str | None = None,
+        data: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        buffers: Buffers = None,
+        **kwargs: Any,
+    ) -> None:
+        manager: CommManager | None = kwargs.pop("manager", None)
+        comm_id = kwargs.pop("comm_id", None) or uuid.uuid4().hex
+        primary = bool(kwargs.pop("primary", True))
+        target_module = kwargs.pop("target_module", None)
+        unknown = sorted(set(kwargs) - _IGNORED_KWARGS)
+        if unknown:
+            raise TypeError(f"Comm() got unexpected keyword arguments: {', '.join(unknown)}")
+        if target_name is None:
+            target_name = "comm"
+        if not isinstance(target_name, str) or not target_name:
+            raise TypeError(f"Comm: target_name must be a non-empty string, got {target_name!r}")
+        if not isinstance(comm_id, str):
+            raise TypeError(f"Comm: comm_id must be a string, got {type(comm_id).__name__}")
+        if manager is None:
+            from .manager import installed_manager
+
+            manager = installed_manager()
+
+        self.comm_id: str = comm_id
+        self.target_name: str = target_name
+        self.target_module: str | None = target_module
+        self.primary = primary
+        self._manager = manager
+        self._lock = threading.Lock()
+        self._msg_callback: CommCallback | None = None
+        self._close_callback: CommCallback | None = None
+        self._closed_why = "it was never opened"
+        self._reply_subshell: object = _NOT_PUBLISHED
+        # A secondary comm is opened by its peer: it is live from the start.
+        self._closed = primary
+        if primary:
+            self.open(data, metadata, buffers)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<Comm {self.comm_id} target={self.target_name!r} {state}>"
+
+    @property
+    def kernel(self) -> Any:
+        """The kernel this comm talks through (None outside a kernel)."""
+        return self._manager.kernel
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- publishing ------------------------------------------------------------------------------
+
+    def open(
+        self,
+        data: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        buffers: Buffers = None,
+    ) -> None:
+        """Open the frontend peer by publishing comm_open. Raises RuntimeError if already open."""
+        with self._lock:
+            if not self._closed:
+                raise RuntimeError(f"{self!r} is already open")
+            # Registered before publishing, so that an immediate reply finds the comm.
+            self._manager.register_comm(self)
+            try:
+                self._publish(
+                    "open",
+                    "comm_open",
+                    data,
+                    metadata,
+                    buffers,
+                    target_name=self.target_name,
+                    target_module=self.target_module,
+                )
+            except BaseException:
+                self._manager.unregister_comm(self)
+                raise
+            self._closed = False
+
+    def send(
+        self,
+        data: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        buffers: Buffers = None,
+    ) -> None:
+        """Send a comm_msg to the frontend peer.
+
+        On a closed comm nothing is sent and a :class:`CommClosedWarning` says why.
+        Bad arguments raise TypeError or ValueError naming the argument.
+        """
+        with self._lock:
+            if not self._closed:
+                self._publish("send", "comm_msg", data, metadata, buffers)
+                return
+            why = self._closed_why
+        warnings.warn(
+            f"{self!r}: message not sent because {why}", CommClosedWarning, stacklevel=2
+        )
+
+    def close(
+        self,
+        data: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        buffers: Buffers = None,
+        deleting: bool = False,
+    ) -> None:
+        """Close the comm and tell the frontend peer, with optional final data.
+
+        Closing twice is harmless; final data passed to an already closed comm is not
+        delivered, and a :class:`CommClosedWarning` says so.
+        """
+        with self._lock:
+            if self._closed:
+                why = self._closed_why
+            else:
+                self._closed = True
+                self._closed_why = "the kernel closed it"
+                why = ""
+                try:
+                    self._publish("close", "comm_close", data, metadata, buffers)
+                except BaseException:
+                    # The final data was unusable; the peer must still learn the comm is gone.
+                    self._publish("close", "comm_close", None, None, None)
+                    raise
+                finally:
+                    self._manager.unregister_comm(self)
+        if why and (data or metadata or buffers):
+            warnings.warn(
+                f"{self!r}: close data not sent because {why}", CommClosedWarning, stacklevel=2
+            )
+
+    def publish_msg(
+        self,
+        msg_type: str,
+        data: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        buffers: Buffers = None,
+        **keys: Any,
+    ) -> None:
+        """Publish a raw comm message (the ``comm`` package's extension point)."""
+        self._publish(msg_type, msg_type, data, metadata, buffers, **keys)
+
+    def _publish(
+        self,
+        method: str,
+        msg_type: str,
+        data: Any,
+        metadata: Any,
+        buffers: Buffers,
+        **keys: Any,
+    ) -> None:
+        data, metadata, checked = check_payload(method, data, metadata, buffers)
+        content = {"comm_id": self.comm_id, "data": data, **keys}
+        self._reply_subshell = self._manager.transport.publish(
+            msg_type, content, metadata, checked
+        )
+
+    def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
+        # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply
+        # to the subshell that last published on this comm.
+        del data
+        route = self._reply_subshell
+        return default if route is _NOT_PUBLISHED else route
+
+    # -- callbacks -------------------------------------------------------------------------------
+
+    def on_msg(self, callback: CommCallback | None) -> None:
+        """Call ``callback(msg)`` for each comm_msg from the frontend; None removes it."""
+        self._msg_callback = _checked_callback("on_msg", callback)
+
+    def on_close(self, callback: CommCallback | None) -> None:
+        """Call ``callback(msg)`` when the frontend closes the comm; None removes it."""
+        self._close_callback = _checked_callback("on_close", callback)
+
+    # -- incoming messages (called by the manager) ------------------------------------------------
+
+    def handle_msg(self, msg: Message) -> None:
+        callback = self._msg_callback
+        if callback is not None:
+            with self._manager.transport.handling(msg):
+                callback(msg)
+
+    def handle_close(self, msg: Message) -> None:
+        callback = self._close_callback
+        if callback is not None:
+            with self._manager.transport.handling(msg):
+                callback(msg)
+
+    def _closed_by_peer(self, reason: str | None) -> None:
+        with self._lock:
+            self._closed = True
+            self._closed_why = "the frontend closed it" + (f" ({reason})" if reason else "")
+
+
+def _checked_callback(method: str, callback: CommCallback | None) -> CommCallback | None:
+    if callback is not None and not callable(callback):
+        raise TypeError(f"Comm.{method}: callback must be callable or None, got {callback!r}")
+    return callback

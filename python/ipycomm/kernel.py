@@ -1,0 +1,176 @@
+"""The one module that touches ipykernel: publishing on iopub, and installing ipycomm's manager.
+
+Installing makes the ipycomm :class:`CommManager` the kernel's ``comm_manager``, routes the
+kernel's comm_open, comm_msg, comm_close and comm_info_request handlers to it, and makes it the
+provider behind the ``comm`` package, so ipywidgets and every other comm user run on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from .comm import Comm
+from .manager import CommManager, installed_manager, log, set_installed_manager
+from .protocol import Message
+
+_HANDLED = ("comm_open", "comm_msg", "comm_close", "comm_info_request")
+_install_lock = threading.Lock()
+
+
+class KernelTransport:
+    """Publishes comm messages on a running ipykernel's iopub channel."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        # jupyter_client's Session numbers messages without a lock; sends from many threads
+        # would otherwise be able to reuse a msg_id.
+        self._send_lock = threading.Lock()
+
+    def publish(
+        self,
+        msg_type: str,
+        content: dict[str, Any],
+        metadata: dict[str, Any],
+        buffers: list[Any] | None,
+    ) -> str | None:
+        kernel = self.kernel
+        # The request this thread or task is handling: an execute_request, or the comm
+        # message whose callback is sending. ipykernel keeps it in a context variable.
+        parent = kernel.get_parent()
+        topic = f"comm-{content['comm_id']}".encode()
+        with self._send_lock:
+            kernel.session.send(
+                kernel.iopub_socket,
+                msg_type,
+                content,
+                parent=parent,
+                ident=topic,
+                metadata=metadata,
+                buffers=buffers,
+            )
+        header = parent.get("header") if parent else None
+        return header.get("subshell_id") if header else None
+
+    def reply(
+        self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
+    ) -> None:
+        self.kernel.session.send(stream, msg_type, dict(content), parent, ident)
+
+    def report_exception(self, summary: str) -> None:
+        etype, evalue, tb = sys.exc_info()
+        log.error("%s", summary, exc_info=True)
+        if etype is None or evalue is None:
+            return
+        content = {
+            "ename": etype.__name__,
+            "evalue": str(evalue),
+            "traceback": [summary, *self._format_traceback(etype, evalue, tb)],
+        }
+        kernel = self.kernel
+        with self._send_lock:
+            kernel.session.send(
+                kernel.iopub_socket, "error", content, parent=kernel.get_parent(), ident=b"error"
+            )
+
+    def _format_traceback(self, etype: Any, evalue: BaseException, tb: Any) -> list[str]:
+        shell = getattr(self.kernel, "shell", None)
+        try:
+            lines: list[str] = shell.InteractiveTB.structured_traceback(etype, evalue, tb)
+            return lines
+        except Exception:
+            return traceback.format_exception(etype, evalue, tb)
+
+    @contextmanager
+    def handling(self, msg: Message) -> Iterator[None]:
+        # Like a cell, a comm callback runs between IPython's pre/post_execute events, so that
+        # e.g. matplotlib's inline backend shows figures drawn in the callback.
+        events = getattr(getattr(self.kernel, "shell", None), "events", None)
+        if events is not None:
+            events.trigger("pre_execute")
+        try:
+            yield
+        finally:
+            if events is not None:
+                events.trigger("post_execute")
+
+
+def running_kernel() -> Any:
+    """The ipykernel kernel of this process, or None when not inside one."""
+    if "ipykernel" not in sys.modules:
+        return None
+    from ipykernel.kernelbase import Kernel
+
+    return Kernel.instance() if Kernel.initialized() else None
+
+
+def install(kernel: Any = None) -> CommManager:
+    """Make ipycomm the comm layer of ``kernel`` (default: the running kernel).
+
+    Idempotent: a kernel that already runs ipycomm keeps its manager. Targets and comms that
+    were registered with the previous manager are carried over.
+    Raises RuntimeError when there is no kernel to install into.
+    """
+    with _install_lock:
+        kernel = kernel if kernel is not None else running_kernel()
+        if kernel is None:
+            raise RuntimeError(
+                "ipycomm needs a running IPython kernel (none runs in this process). "
+                "Outside a kernel, give Comm and CommManager a transport explicitly."
+            )
+        current = getattr(kernel, "comm_manager", None)
+        if isinstance(current, CommManager):
+            manager = current
+        else:
+            manager = CommManager(KernelTransport(kernel))
+            if current is not None:
+                manager.take_over(current)
+            kernel.comm_manager = manager
+            for msg_type in _HANDLED:
+                kernel.shell_handlers[msg_type] = getattr(manager, msg_type)
+            _route_kernel_log(kernel)
+        _provide_comm_package(manager)
+        set_installed_manager(manager)
+        return manager
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext ipycomm``: install into the shell's kernel."""
+    install(getattr(ipython, "kernel", None))
+
+
+def install_if_in_kernel() -> None:
+    """Install on import when imported inside a kernel; do nothing elsewhere."""
+    if running_kernel() is not None:
+        install()
+
+
+def _provide_comm_package(manager: CommManager) -> None:
+    import comm
+
+    def create_comm(*args: Any, **kwargs: Any) -> Comm:
+        kwargs.setdefault("manager", manager)
+        return Comm(*args, **kwargs)
+
+    def get_comm_manager() -> CommManager:
+        return installed_manager()
+
+    comm.create_comm = create_comm
+    comm.get_comm_manager = get_comm_manager
+    ipkernel = sys.modules.get("ipykernel.ipkernel")
+    if ipkernel is not None and hasattr(ipkernel, "_comm_manager"):
+        # ipykernel's own accessor caches its manager here; keep it pointing at ours.
+        ipkernel._comm_manager = manager
+
+
+def _route_kernel_log(kernel: Any) -> None:
+    # Our warnings belong in the kernel's log (the server's terminal), not on a stray cell's
+    # stderr, which is where Python's last-resort handler would write inside a kernel.
+    kernel_log = getattr(kernel, "log", None)
+    if isinstance(kernel_log, logging.Logger) and log.parent is logging.getLogger():
+        log.parent = kernel_log
