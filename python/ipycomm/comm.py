@@ -7,7 +7,7 @@ import uuid
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .protocol import Buffers, CommCallback, Message, check_payload
+from .protocol import VIEW_MIME_TYPE, Buffers, CommCallback, Message, check_payload
 
 if TYPE_CHECKING:
     from .manager import CommManager
@@ -79,6 +79,11 @@ class Comm:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<Comm {self.comm_id} target={self.target_name!r} {state}>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        # display(comm) shows another view of the same comm under the cell.
+        view = {"comm_id": self.comm_id, "target_name": self.target_name}
+        return {VIEW_MIME_TYPE: view, "text/plain": repr(self)}
 
     @property
     def kernel(self) -> Any:

@@ -50,6 +50,11 @@ class CommInfoReplyContent(TypedDict):
     targets: list[str]
 
 
+#: The mime type of a view of a comm in an output area: ``display(comm)`` publishes it, and the
+#: frontend renders a view of that comm (``{"comm_id": ..., "target_name": ...}``).
+VIEW_MIME_TYPE = "application/vnd.ipycomm.view+json"
+
+
 class ProtocolError(ValueError):
     """A comm message from the frontend does not have the shape the protocol requires."""
 
