@@ -44,16 +44,22 @@ class KernelTransport:
         # message whose callback is sending. ipykernel keeps it in a context variable.
         parent = kernel.get_parent()
         topic = f"comm-{content['comm_id']}".encode()
-        with self._send_lock:
-            kernel.session.send(
-                kernel.iopub_socket,
-                msg_type,
-                content,
-                parent=parent,
-                ident=topic,
-                metadata=metadata,
-                buffers=buffers,
-            )
+        try:
+            with self._send_lock:
+                kernel.session.send(
+                    kernel.iopub_socket,
+                    msg_type,
+                    content,
+                    parent=parent,
+                    ident=topic,
+                    metadata=metadata,
+                    buffers=buffers,
+                )
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"{msg_type} on comm {content['comm_id']}: data and metadata must be "
+                f"JSON-serializable ({err})"
+            ) from err
         header = parent.get("header") if parent else None
         return header.get("subshell_id") if header else None
 
@@ -133,6 +139,10 @@ def install(kernel: Any = None) -> CommManager:
             kernel.comm_manager = manager
             for msg_type in _HANDLED:
                 kernel.shell_handlers[msg_type] = getattr(manager, msg_type)
+            # The control channel also answers comm_info_request.
+            control = getattr(kernel, "control_handlers", None)
+            if isinstance(control, dict) and "comm_info_request" in control:
+                control["comm_info_request"] = manager.comm_info_request
             _route_kernel_log(kernel)
         _provide_comm_package(manager)
         set_installed_manager(manager)
