@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from ipycomm import CommManager
 from fakes import RecordingTransport, new_manager
+from ipycomm import CommManager
 from kernel_driver import KernelDriver
 
 
@@ -48,5 +47,7 @@ def k(kernel: KernelDriver) -> Iterator[KernelDriver]:
     yield kernel
     leaked = kernel.comm_info()["comms"]
     if leaked:
-        kernel.execute("for _c in list(get_ipython().kernel.comm_manager.comms.values()): _c.close()")
+        kernel.execute(
+            "for _c in list(get_ipython().kernel.comm_manager.comms.values()): _c.close()"
+        )
     assert not leaked, f"test leaked comms in the kernel: {leaked}"

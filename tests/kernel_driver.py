@@ -49,10 +49,16 @@ class KernelDriver:
         """Run code and return what it printed to stdout."""
         return self.stream_text(self.execute(code))
 
-    def send(self, msg_type: str, content: dict[str, Any], buffers: list[Any] | None = None,
-             header: dict[str, Any] | None = None) -> str:
+    def send(
+        self,
+        msg_type: str,
+        content: dict[str, Any],
+        buffers: list[Any] | None = None,
+        header: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
         """Send a shell message, as a frontend would; returns its msg_id."""
-        msg = self.kc.session.msg(msg_type, content)
+        msg = self.kc.session.msg(msg_type, content, metadata=metadata)
         if header:
             msg["header"].update(header)
         self.kc.shell_channel.send(msg) if not buffers else self.kc.session.send(

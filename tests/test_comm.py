@@ -7,7 +7,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from fakes import RecordingTransport, message
 from ipycomm import Comm, CommClosedWarning, CommManager
 
@@ -184,7 +183,9 @@ def test_display_publishes_view_mime_bundle(manager: CommManager) -> None:
     comm.close()
 
 
-def test_concurrent_close_publishes_once(manager: CommManager, transport: RecordingTransport) -> None:
+def test_concurrent_close_publishes_once(
+    manager: CommManager, transport: RecordingTransport
+) -> None:
     """Many threads closing the same comm produce exactly one comm_close."""
     comm = Comm("t", manager=manager)
     threads = [threading.Thread(target=comm.close) for _ in range(16)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from kernel_driver import KernelDriver
 
 
@@ -120,7 +119,9 @@ def test_send_on_closed_comm_warns_in_the_cell(k: KernelDriver) -> None:
     )
     assert len(k.of_type(messages, "comm_msg")) == 0
     stderr = "".join(
-        m["content"]["text"] for m in k.of_type(messages, "stream") if m["content"]["name"] == "stderr"
+        m["content"]["text"]
+        for m in k.of_type(messages, "stream")
+        if m["content"]["name"] == "stderr"
     )
     assert "CommClosedWarning" in stderr and "the kernel closed it" in stderr
 

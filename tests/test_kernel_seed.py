@@ -112,7 +112,9 @@ def test_slider_example_tracks_frontend_values_and_sets_value(k: KernelDriver) -
         "config": {"min": 0, "max": 255, "value": 128},
     }
     comm_id = opened["content"]["comm_id"]
-    change = k.send("comm_msg", {"comm_id": comm_id, "data": {"action": "value_change", "value": 200}})
+    change = k.send(
+        "comm_msg", {"comm_id": comm_id, "data": {"action": "value_change", "value": 200}}
+    )
     assert "Slider changed from 128 to 200" in k.stream_text(k.until_idle(change))
     assert k.output("print(slider.value)").strip() == "200"
     [update] = k.of_type(k.execute("slider.set_value(3)"), "comm_msg")

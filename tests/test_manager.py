@@ -6,7 +6,6 @@ import threading
 from typing import Any
 
 import pytest
-
 from fakes import RecordingTransport, message
 from ipycomm import Comm, CommManager
 

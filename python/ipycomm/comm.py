@@ -139,9 +139,7 @@ class Comm:
                 self._publish("send", "comm_msg", data, metadata, buffers)
                 return
             why = self._closed_why
-        warnings.warn(
-            f"{self!r}: message not sent because {why}", CommClosedWarning, stacklevel=2
-        )
+        warnings.warn(f"{self!r}: message not sent because {why}", CommClosedWarning, stacklevel=2)
 
     def close(
         self,
@@ -197,9 +195,7 @@ class Comm:
     ) -> None:
         data, metadata, checked = check_payload(method, data, metadata, buffers)
         content = {"comm_id": self.comm_id, "data": data, **keys}
-        self._reply_subshell = self._manager.transport.publish(
-            msg_type, content, metadata, checked
-        )
+        self._reply_subshell = self._manager.transport.publish(msg_type, content, metadata, checked)
 
     def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
         # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply

@@ -85,7 +85,7 @@ class KernelTransport:
             )
 
     def _format_traceback(self, etype: Any, evalue: BaseException, tb: Any) -> list[str]:
-        shell = getattr(self.kernel, "shell", None)
+        shell: Any = getattr(self.kernel, "shell", None)
         try:
             lines: list[str] = shell.InteractiveTB.structured_traceback(etype, evalue, tb)
             return lines
@@ -163,6 +163,8 @@ def install_if_in_kernel() -> None:
 def _provide_comm_package(manager: CommManager) -> None:
     import comm
 
+    package: Any = comm  # its two hooks are typed for the stock classes; ours duck-type them
+
     def create_comm(*args: Any, **kwargs: Any) -> Comm:
         kwargs.setdefault("manager", manager)
         return Comm(*args, **kwargs)
@@ -170,9 +172,9 @@ def _provide_comm_package(manager: CommManager) -> None:
     def get_comm_manager() -> CommManager:
         return installed_manager()
 
-    comm.create_comm = create_comm
-    comm.get_comm_manager = get_comm_manager
-    ipkernel = sys.modules.get("ipykernel.ipkernel")
+    package.create_comm = create_comm
+    package.get_comm_manager = get_comm_manager
+    ipkernel: Any = sys.modules.get("ipykernel.ipkernel")
     if ipkernel is not None and hasattr(ipkernel, "_comm_manager"):
         # ipykernel's own accessor caches its manager here; keep it pointing at ours.
         ipkernel._comm_manager = manager

@@ -242,7 +242,9 @@ class CommManager:
 
     def _refuse(self, comm_id: str, reason: str) -> None:
         """Close a comm the frontend asked to open without ever creating it here."""
-        self.transport.publish("comm_close", {"comm_id": comm_id, "data": {"reason": reason}}, {}, None)
+        self.transport.publish(
+            "comm_close", {"comm_id": comm_id, "data": {"reason": reason}}, {}, None
+        )
 
     def _unknown_target_reason(self, target_name: str) -> str:
         known = ", ".join(repr(name) for name in sorted(self._targets)) or "none"
