@@ -7,13 +7,16 @@ changes nothing.
 
 from __future__ import annotations
 
+from importlib.metadata import version as _version
 from typing import Any
 
-from ._version import __version__
 from .comm import Comm, CommClosedWarning
 from .kernel import install, install_if_in_kernel, load_ipython_extension
 from .manager import CommManager
 from .protocol import ProtocolError
+
+#: The same version as package.json: hatch reads it from there when building.
+__version__ = _version("ipycomm")
 
 __all__ = [
     "Comm",
