@@ -1,0 +1,36 @@
+/**
+ * Galata configuration: JupyterLab on 127.0.0.1:8888, Debian's Chromium (no browser downloads here).
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  timeout: 120000,
+  retries: 0,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    ...baseConfig.use,
+    baseURL: 'http://127.0.0.1:8888',
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: 'http://127.0.0.1:8888/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: false
+  }
+};
