@@ -1,0 +1,71 @@
+/**
+ * Shared steps for the ipycomm UI specs. They wait on conditions (DOM state, or a kernel value
+ * read by re-running a cell), never on fixed sleeps: the kernel handles comm messages between
+ * cell executions (TOOLCHAIN pitfall 8).
+ */
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The seed's SimpleSlider example, verbatim except for `from ipycomm import Comm`. */
+export const SEED_SLIDER = fs.readFileSync(
+  path.join(__dirname, '..', '..', 'tests', 'seed_slider.py'),
+  'utf-8'
+);
+
+/** Append a code cell with `source`, run it to completion, and return its index. */
+export async function runNewCell(page: IJupyterLabPageFixture, source: string): Promise<number> {
+  await page.notebook.addCell('code', source);
+  const index = (await page.locator('.jp-Notebook .jp-Cell').count()) - 1;
+  await page.notebook.runCell(index, true);
+  return index;
+}
+
+/** Replace cell `index` with `source`, run it, and return its text output. */
+export async function runCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  source: string
+): Promise<string> {
+  await page.notebook.setCell(index, 'code', source);
+  await page.notebook.runCell(index, true);
+  return ((await page.notebook.getCellTextOutput(index)) ?? []).join('').trim();
+}
+
+/**
+ * Wait until `print(expression)` in the kernel prints `expected`, re-running a probe cell.
+ * Returns the probe cell's index so later polls can reuse it.
+ */
+export async function expectKernel(
+  page: IJupyterLabPageFixture,
+  expression: string,
+  expected: string,
+  probe?: number
+): Promise<number> {
+  const index = probe ?? (await runNewCell(page, 'pass'));
+  await expect
+    .poll(() => runCell(page, index, `print(${expression})`), { timeout: 30000 })
+    .toBe(expected);
+  return index;
+}
+
+/** The ipycomm views in the output area of cell `index`. */
+export async function viewsInCell(
+  page: IJupyterLabPageFixture,
+  index: number
+): Promise<Locator> {
+  const cell = await page.notebook.getCellLocator(index);
+  expect(cell).not.toBeNull();
+  return cell!.locator('.jp-ipycomm-view');
+}
+
+/** A new notebook, with the seed slider run in its first cell. Returns the slider input. */
+export async function seedSlider(page: IJupyterLabPageFixture, name: string): Promise<Locator> {
+  await page.notebook.createNew(name);
+  await page.notebook.setCell(0, 'code', SEED_SLIDER);
+  await page.notebook.runCell(0, true);
+  const slider = (await viewsInCell(page, 0)).first().getByRole('slider');
+  await expect(slider).toHaveAttribute('aria-valuenow', '128');
+  return slider;
+}
