@@ -1,0 +1,78 @@
+import { Coalescer } from '../coalesce';
+import { ManualFrames } from './fakes';
+
+function setup() {
+  const frames = new ManualFrames();
+  const sent: number[] = [];
+  const coalescer = new Coalescer<number>(value => sent.push(value), frames);
+  return { frames, sent, coalescer };
+}
+
+describe('Coalescer', () => {
+  it('sends at most one value per frame, the latest', () => {
+    const { frames, sent, coalescer } = setup();
+    for (let v = 1; v <= 50; v++) {
+      coalescer.push(v);
+    }
+    expect(sent).toEqual([]);
+    expect(frames.requested).toBe(1);
+    frames.frame();
+    expect(sent).toEqual([50]);
+  });
+
+  it('always sends the value where a drag stops', () => {
+    const { frames, sent, coalescer } = setup();
+    // A drag over three frames, stopping just after the last frame fired.
+    coalescer.push(1);
+    coalescer.push(2);
+    frames.frame();
+    coalescer.push(3);
+    frames.frame();
+    coalescer.push(4);
+    coalescer.push(5);
+    frames.frame();
+    expect(sent).toEqual([2, 3, 5]);
+  });
+
+  it('never sends more values than frames', () => {
+    const { frames, sent, coalescer } = setup();
+    let framesRun = 0;
+    for (let i = 0; i < 1000; i++) {
+      coalescer.push(i);
+      if (i % 7 === 0) {
+        frames.frame();
+        framesRun++;
+      }
+    }
+    frames.frame();
+    framesRun++;
+    expect(sent.length).toBeLessThanOrEqual(framesRun);
+    expect(sent[sent.length - 1]).toBe(999);
+  });
+
+  it('sends nothing on a frame with nothing pending', () => {
+    const { frames, sent, coalescer } = setup();
+    coalescer.push(1);
+    frames.frame();
+    frames.frame();
+    expect(sent).toEqual([1]);
+    expect(frames.requested).toBe(0);
+  });
+
+  it('flush sends the pending value now and the frame does not repeat it', () => {
+    const { frames, sent, coalescer } = setup();
+    coalescer.push(7);
+    coalescer.flush();
+    frames.frame();
+    expect(sent).toEqual([7]);
+  });
+
+  it('sends the pending value on dispose and nothing after', () => {
+    const { frames, sent, coalescer } = setup();
+    coalescer.push(1);
+    coalescer.dispose();
+    coalescer.push(2);
+    frames.frame();
+    expect(sent).toEqual([1]);
+  });
+});

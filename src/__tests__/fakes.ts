@@ -1,0 +1,107 @@
+/** Fakes for the kernel seam, shaped like the parts of @jupyterlab/services we use. */
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Signal } from '@lumino/signaling';
+import type { IScheduler } from '../coalesce';
+
+export interface IFakeComm {
+  commId: string;
+  targetName: string;
+  isDisposed: boolean;
+  onMsg: (msg: { content: { data: unknown } }) => void;
+  onClose: (msg: { content: { data: unknown } }) => void;
+  open: jest.Mock;
+  send: jest.Mock;
+  close: jest.Mock;
+}
+
+let nextId = 0;
+
+export function fakeComm(
+  targetName: string,
+  commId = `comm-${++nextId}`
+): IFakeComm {
+  return {
+    commId,
+    targetName,
+    isDisposed: false,
+    onMsg: () => undefined,
+    onClose: () => undefined,
+    open: jest.fn(),
+    send: jest.fn(),
+    close: jest.fn()
+  };
+}
+
+/** Delivers a comm_msg from the kernel to a comm's handler. */
+export function kernelSends(comm: IFakeComm, data: unknown): void {
+  comm.onMsg({ content: { data } });
+}
+
+export class FakeKernel {
+  constructor(readonly id = 'kernel-1') {}
+  isDisposed = false;
+  statusChanged = new Signal<this, KernelMessage.Status>(this);
+  disposed = new Signal<this, void>(this);
+  targets = new Map<string, (comm: unknown, msg: unknown) => void>();
+  registerCommTarget = jest.fn(
+    (name: string, cb: (c: unknown, m: unknown) => void) => {
+      this.targets.set(name, cb);
+    }
+  );
+  /** comm ids the kernel reports as alive in comm_info_reply. */
+  aliveComms: Record<string, { target_name: string }> = {};
+  requestCommInfo = jest.fn(async () => ({
+    content: { status: 'ok', comms: this.aliveComms }
+  }));
+  created: IFakeComm[] = [];
+  createComm = jest.fn((target: string, commId?: string) => {
+    const comm = fakeComm(target, commId);
+    this.created.push(comm);
+    return comm;
+  });
+  hasComm = jest.fn(() => false);
+
+  get asKernel(): Kernel.IKernelConnection {
+    return this as unknown as Kernel.IKernelConnection;
+  }
+}
+
+/** A comm_open message as the kernel connection hands it to a target. */
+export function commOpenMsg(
+  comm: IFakeComm,
+  parentMsgId: string,
+  data: unknown = {}
+): KernelMessage.ICommOpenMsg {
+  return {
+    parent_header: parentMsgId ? { msg_id: parentMsgId } : {},
+    content: { comm_id: comm.commId, target_name: comm.targetName, data }
+  } as unknown as KernelMessage.ICommOpenMsg;
+}
+
+/** A cell whose output area is running the execute request `msgId`. */
+export function fakeCell(msgId: string | null) {
+  const outputs: unknown[] = [];
+  return {
+    outputs,
+    outputArea: {
+      future: msgId ? { msg: { header: { msg_id: msgId } } } : null,
+      model: { add: (output: unknown) => outputs.push(output) }
+    }
+  };
+}
+
+/** A scheduler whose frames run only when the test says so. */
+export class ManualFrames implements IScheduler {
+  private _queue: Array<() => void> = [];
+  request(callback: () => void): void {
+    this._queue.push(callback);
+  }
+  get requested(): number {
+    return this._queue.length;
+  }
+  frame(): void {
+    const queue = this._queue;
+    this._queue = [];
+    queue.forEach(cb => cb());
+  }
+}

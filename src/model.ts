@@ -1,0 +1,211 @@
+/**
+ * One model per comm: its state, whether it is still connected, the last error, and the
+ * messages received. Views only read the model and call its methods, so every view of a comm
+ * shows the same thing whichever view (or the kernel) changed it.
+ */
+import type { Kernel } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+import {
+  closeReason,
+  IJSONObject,
+  JSONValue,
+  MY_WIDGET_TARGET,
+  reduceMyWidget,
+  reduceSlider,
+  Result,
+  SLIDER_TARGET,
+  sliderStateOf
+} from './protocol';
+
+/** The two things a model needs from a comm; a seam so tests run without a kernel. */
+export interface ICommTransport {
+  send(data: JSONValue): void;
+  close(data?: JSONValue): void;
+}
+
+/** Pure state transition for one incoming message; errors leave the state unchanged. */
+export type Reducer = (
+  state: IJSONObject,
+  data: unknown
+) => Result<IJSONObject>;
+
+export interface ICommModelOptions {
+  commId: string;
+  targetName: string;
+  kernelId: string;
+  /** null creates a model that is disconnected from the start (e.g. a dead comm on reload). */
+  transport: ICommTransport | null;
+  state?: IJSONObject;
+  /** Why the model is disconnected when transport is null. */
+  reason?: string;
+  reducer?: Reducer;
+}
+
+/** Received messages kept for display; older ones are dropped so a chatty kernel can't grow memory. */
+const LOG_LIMIT = 200;
+
+const sliderReducer: Reducer = (state, data) =>
+  reduceSlider(sliderStateOf(state), data) as Result<IJSONObject>;
+
+/** The reducer for a target; unknown targets keep no state but still log. */
+export function reducerFor(targetName: string): Reducer {
+  if (targetName === SLIDER_TARGET) {
+    return sliderReducer;
+  }
+  if (targetName === MY_WIDGET_TARGET) {
+    return reduceMyWidget;
+  }
+  return state => ({ ok: true, value: state });
+}
+
+export class CommModel {
+  readonly commId: string;
+  readonly targetName: string;
+  readonly kernelId: string;
+
+  constructor(options: ICommModelOptions) {
+    this.commId = options.commId;
+    this.targetName = options.targetName;
+    this.kernelId = options.kernelId;
+    this._transport = options.transport;
+    this._state = options.state ?? {};
+    this._reason = options.transport ? '' : (options.reason ?? 'Not connected');
+    this._reducer = options.reducer ?? reducerFor(options.targetName);
+  }
+
+  /** Emitted after any change of state, connection, error or log. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get state(): IJSONObject {
+    return this._state;
+  }
+
+  get connected(): boolean {
+    return this._transport !== null;
+  }
+
+  /** Why the model is not connected; empty while connected. */
+  get reason(): string {
+    return this._reason;
+  }
+
+  /** The last rejected message, cleared by the next accepted one. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  get log(): ReadonlyArray<JSONValue> {
+    return this._log;
+  }
+
+  /** Applies a message from the kernel. Never throws: a bad message becomes `error`. */
+  handleMessage(data: unknown): void {
+    this._log.push(data as JSONValue);
+    if (this._log.length > LOG_LIMIT) {
+      this._log.splice(0, this._log.length - LOG_LIMIT);
+    }
+    let result: Result<IJSONObject>;
+    try {
+      result = this._reducer(this._state, data);
+    } catch (e) {
+      result = { ok: false, error: `Could not handle message: ${e}` };
+    }
+    if (result.ok) {
+      this._state = result.value;
+      this._error = null;
+    } else {
+      this._error = result.error;
+    }
+    this._changed.emit();
+  }
+
+  /** The kernel closed the comm; its `reason` (if any) is shown. */
+  handleClose(data: unknown): void {
+    if (!this.connected) {
+      // Our own close() echoes back through the comm's onClose; nothing new to show.
+      return;
+    }
+    if (data !== undefined && data !== null) {
+      this._log.push(data as JSONValue);
+    }
+    this.disconnect(closeReason(data));
+  }
+
+  /** A change made in a view; the caller decides what (if anything) to send. */
+  setState(patch: IJSONObject): void {
+    this._state = { ...this._state, ...patch };
+    this._changed.emit();
+  }
+
+  /** Sends to the kernel; returns false (and sends nothing) when disconnected or failing. */
+  send(data: IJSONObject): boolean {
+    if (!this._transport) {
+      return false;
+    }
+    try {
+      this._transport.send(data);
+      return true;
+    } catch (e) {
+      this.disconnect(`Could not send: ${e}`);
+      return false;
+    }
+  }
+
+  /** Closes the comm from the frontend. */
+  close(): void {
+    const transport = this._transport;
+    this.disconnect('Closed from the frontend');
+    try {
+      transport?.close();
+    } catch {
+      // The kernel connection is already gone; the comm is closed either way.
+    }
+  }
+
+  /** Marks the model disconnected for good; later calls keep the first reason. */
+  disconnect(reason: string): void {
+    if (!this._transport && this._reason) {
+      return;
+    }
+    this._transport = null;
+    this._reason = reason;
+    this._changed.emit();
+  }
+
+  private _transport: ICommTransport | null;
+  private _state: IJSONObject;
+  private _reason: string;
+  private _error: string | null = null;
+  private _log: JSONValue[] = [];
+  private _reducer: Reducer;
+  private _changed = new Signal<this, void>(this);
+}
+
+/** A model fed by a kernel comm: the comm's messages and close go into the model. */
+export function modelForComm(
+  comm: Kernel.IComm,
+  kernelId: string,
+  state?: IJSONObject
+): CommModel {
+  const model = new CommModel({
+    commId: comm.commId,
+    targetName: comm.targetName,
+    kernelId,
+    state,
+    transport: {
+      send: data => {
+        comm.send(data);
+      },
+      close: data => {
+        if (!comm.isDisposed) {
+          comm.close(data);
+        }
+      }
+    }
+  });
+  comm.onMsg = msg => model.handleMessage(msg.content.data);
+  comm.onClose = msg => model.handleClose(msg.content.data);
+  return model;
+}

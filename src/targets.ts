@@ -1,0 +1,118 @@
+/**
+ * Registers ipycomm's comm targets on every kernel connection a notebook or console uses, in
+ * one place: at startup, on kernel change, for notebooks opened before their kernel started,
+ * and once per connection however many notebooks share the kernel.
+ *
+ * A restart keeps the same connection (and its registered targets) but destroys every comm,
+ * so restarts are reported here too.
+ */
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { ISignal } from '@lumino/signaling';
+
+export interface IKernelEvents {
+  onCommOpen(
+    kernel: Kernel.IKernelConnection,
+    comm: Kernel.IComm,
+    msg: KernelMessage.ICommOpenMsg
+  ): void;
+  onKernelLost(kernel: Kernel.IKernelConnection, reason: string): void;
+  onConnectionDisposed(kernel: Kernel.IKernelConnection): void;
+}
+
+/** Statuses after which the kernel's comms no longer exist, with the reason users see. */
+const LOST: Partial<Record<KernelMessage.Status, string>> = {
+  restarting: 'The kernel restarted',
+  autorestarting: 'The kernel restarted',
+  dead: 'The kernel shut down or died'
+};
+
+const registered = new WeakSet<Kernel.IKernelConnection>();
+
+/** Registers the targets on a connection; calling it again for the same connection is a no-op. */
+export function registerTargets(
+  kernel: Kernel.IKernelConnection,
+  targets: ReadonlyArray<string>,
+  events: IKernelEvents
+): void {
+  if (registered.has(kernel) || kernel.isDisposed) {
+    return;
+  }
+  registered.add(kernel);
+  for (const target of targets) {
+    kernel.registerCommTarget(target, (comm, msg) => {
+      try {
+        events.onCommOpen(kernel, comm, msg);
+      } catch (e) {
+        // Rethrowing would close the comm with no explanation; the model shows nothing
+        // either, so at least leave a trace for the developer.
+        console.warn(
+          `ipycomm: could not open a view for comm ${comm.commId}`,
+          e
+        );
+      }
+    });
+  }
+  kernel.statusChanged.connect((_, status) => {
+    const reason = LOST[status];
+    if (reason) {
+      events.onKernelLost(kernel, reason);
+    }
+  });
+  kernel.disposed.connect(() => events.onConnectionDisposed(kernel));
+}
+
+/** Calls `onKernel` for the session's current kernel and every kernel it changes to. */
+export function watchSessionContext(
+  context: ISessionContext,
+  onKernel: (kernel: Kernel.IKernelConnection) => void
+): void {
+  const connect = () => {
+    const kernel = context.session?.kernel;
+    if (kernel) {
+      onKernel(kernel);
+    }
+  };
+  context.kernelChanged.connect(connect);
+  connect();
+}
+
+/** The part of a widget tracker we use (notebook and console trackers both fit). */
+export interface ITrackerLike<T> {
+  forEach(fn: (widget: T) => void): void;
+  readonly widgetAdded: ISignal<unknown, T>;
+}
+
+/** Runs `fn` for every widget the tracker has now and every widget it gets later. */
+export function eachWidget<T>(
+  tracker: ITrackerLike<T>,
+  fn: (widget: T) => void
+): void {
+  tracker.forEach(fn);
+  tracker.widgetAdded.connect((_, widget) => fn(widget));
+}
+
+/** A notebook or console panel: anything with a session whose kernel can change. */
+export interface ISessionOwner {
+  readonly sessionContext: ISessionContext;
+}
+
+/**
+ * Registers the targets on the kernel of every panel the trackers have or will have, and on
+ * every kernel those panels change to. Missing trackers (no console in some apps) are skipped.
+ */
+export function registerOnEveryKernel(
+  trackers: ReadonlyArray<ITrackerLike<ISessionOwner> | null>,
+  targets: ReadonlyArray<string>,
+  events: IKernelEvents
+): void {
+  for (const tracker of trackers) {
+    if (tracker) {
+      eachWidget(tracker, panel =>
+        watchSessionContext(panel.sessionContext, kernel =>
+          registerTargets(kernel, targets, events)
+        )
+      );
+    }
+  }
+}
