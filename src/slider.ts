@@ -50,6 +50,10 @@ export class SliderView extends CommView {
     input.type = 'range';
     input.setAttribute('role', 'slider');
     input.setAttribute('aria-label', this.model.targetName);
+    // A range input is not ":read-write", so the notebook would treat arrow keys as its own
+    // command-mode shortcuts (e.g. ArrowRight expands headings) and the slider would never see
+    // them; this attribute makes Lumino leave keys aimed at the slider alone.
+    input.setAttribute('data-lm-suppress-shortcuts', 'true');
     const onUser = () => this._onUserValue(Number(input.value));
     input.addEventListener('input', onUser);
     input.addEventListener('change', onUser);

@@ -14,10 +14,29 @@ export const SEED_SLIDER = fs.readFileSync(
   'utf-8'
 );
 
+/**
+ * Put `source` in cell `index` through the cell model. Typing it (galata's setCell) would let
+ * the editor auto-indent multi-line code, which breaks Python.
+ */
+export async function setSource(
+  page: IJupyterLabPageFixture,
+  index: number,
+  source: string
+): Promise<void> {
+  await page.evaluate(
+    ([i, text]) => {
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      panel.content.widgets[i].model.sharedModel.setSource(text);
+    },
+    [index, source] as [number, string]
+  );
+}
+
 /** Append a code cell with `source`, run it to completion, and return its index. */
 export async function runNewCell(page: IJupyterLabPageFixture, source: string): Promise<number> {
-  await page.notebook.addCell('code', source);
+  await page.notebook.addCell('code', 'pass');
   const index = (await page.locator('.jp-Notebook .jp-Cell').count()) - 1;
+  await setSource(page, index, source);
   await page.notebook.runCell(index, true);
   return index;
 }
@@ -28,7 +47,7 @@ export async function runCell(
   index: number,
   source: string
 ): Promise<string> {
-  await page.notebook.setCell(index, 'code', source);
+  await setSource(page, index, source);
   await page.notebook.runCell(index, true);
   return ((await page.notebook.getCellTextOutput(index)) ?? []).join('').trim();
 }
@@ -63,7 +82,7 @@ export async function viewsInCell(
 /** A new notebook, with the seed slider run in its first cell. Returns the slider input. */
 export async function seedSlider(page: IJupyterLabPageFixture, name: string): Promise<Locator> {
   await page.notebook.createNew(name);
-  await page.notebook.setCell(0, 'code', SEED_SLIDER);
+  await setSource(page, 0, SEED_SLIDER);
   await page.notebook.runCell(0, true);
   const slider = (await viewsInCell(page, 0)).first().getByRole('slider');
   await expect(slider).toHaveAttribute('aria-valuenow', '128');

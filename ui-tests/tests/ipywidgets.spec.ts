@@ -2,13 +2,13 @@
  * ipywidgets keeps working with ipycomm installed as the kernel's comm layer.
  */
 import { expect, test } from '@jupyterlab/galata';
-import { expectKernel, runNewCell } from './helpers';
+import { expectKernel, runNewCell, setSource } from './helpers';
 
 test('an IntSlider renders, and both directions sync', async ({ page }) => {
   await page.notebook.createNew('widgets.ipynb');
-  await page.notebook.setCell(
+  await setSource(
+    page,
     0,
-    'code',
     'import ipycomm, ipywidgets as w\nprint(type(get_ipython().kernel.comm_manager).__module__)\ns = w.IntSlider()\ns'
   );
   await page.notebook.runCell(0, true);

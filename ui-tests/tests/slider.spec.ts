@@ -33,6 +33,7 @@ test.describe('simple_slider', () => {
     page
   }) => {
     const slider = await seedSlider(page, 'drag.ipynb');
+    await slider.scrollIntoViewIfNeeded();
     const box = await slider.boundingBox();
     expect(box).not.toBeNull();
     const y = box!.y + box!.height / 2;
