@@ -88,3 +88,49 @@ export async function seedSlider(page: IJupyterLabPageFixture, name: string): Pr
   await expect(slider).toHaveAttribute('aria-valuenow', '128');
   return slider;
 }
+
+/** The JSON of a notebook whose code cells hold `sources`, with the python3 kernel. */
+export function notebookJson(sources: string[]): string {
+  const cells = sources.map(source => ({
+    cell_type: 'code',
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source
+  }));
+  const kernelspec = { name: 'python3', display_name: 'Python 3', language: 'python' };
+  return JSON.stringify({ cells, metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5 });
+}
+
+/**
+ * Save a notebook with the seed slider under `dir/name`, open it and run the slider cell.
+ * Unlike createNew (which renames an Untitled notebook and leaves its session on the old
+ * path), the kernel session then belongs to this path, so a reload finds the same kernel.
+ */
+export async function seedSliderFile(
+  page: IJupyterLabPageFixture,
+  dir: string,
+  name: string
+): Promise<Locator> {
+  await page.contents.uploadContent(notebookJson([SEED_SLIDER]), 'text', `${dir}/${name}`);
+  await page.notebook.openByPath(`${dir}/${name}`);
+  await page.notebook.runCell(0, true);
+  const slider = (await viewsInCell(page, 0)).first().getByRole('slider');
+  await expect(slider).toHaveAttribute('aria-valuenow', '128');
+  return slider;
+}
+
+/** Reload the page and make sure notebook `dir/name` is open again. */
+export async function reloadWith(
+  page: IJupyterLabPageFixture,
+  dir: string,
+  name: string
+): Promise<void> {
+  // Galata's default readiness check waits for the launcher, which a restored notebook hides.
+  await page.reload({ waitForIsReady: false });
+  await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+  if (!(await page.notebook.isOpen(name))) {
+    await page.notebook.openByPath(`${dir}/${name}`);
+  }
+  await page.notebook.activate(name);
+}

@@ -2,19 +2,7 @@
  * The same slider works in Jupyter Notebook 7.
  */
 import { expect, test } from '@jupyterlab/galata';
-import { SEED_SLIDER } from './helpers';
-
-function notebookJson(sources: string[]): string {
-  const cells = sources.map(source => ({
-    cell_type: 'code',
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source
-  }));
-  const metadata = { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } };
-  return JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 });
-}
+import { notebookJson, SEED_SLIDER } from './helpers';
 
 test('the seed slider renders and reaches the kernel in Notebook 7', async ({
   page,
@@ -26,16 +14,18 @@ test('the seed slider renders and reaches the kernel in Notebook 7', async ({
     'text',
     `${tmpPath}/nb7.ipynb`
   );
-  await page.goto(`${baseURL}/notebooks/${tmpPath}/nb7.ipynb`);
-  const cells = page.locator('.jp-Notebook .jp-CodeCell');
+  // A plain Playwright page: galata's page.goto waits for JupyterLab, not Notebook 7.
+  const nb7 = await page.context().newPage();
+  await nb7.goto(`${baseURL}/notebooks/${tmpPath}/nb7.ipynb`);
+  const cells = nb7.locator('.jp-Notebook .jp-CodeCell');
   await expect(cells).toHaveCount(2);
 
   await cells.nth(0).locator('.cm-content').click();
-  await page.keyboard.press('Shift+Enter');
+  await nb7.keyboard.press('Shift+Enter');
   const slider = cells.nth(0).locator('.jp-ipycomm-view').first().getByRole('slider');
   await expect(slider).toHaveAttribute('aria-valuenow', '128', { timeout: 60000 });
   await slider.focus();
-  await page.keyboard.press('End');
+  await nb7.keyboard.press('End');
   await expect(slider).toHaveAttribute('aria-valuenow', '255');
 
   const printed = cells.nth(1).locator('.jp-OutputArea-output');
@@ -43,7 +33,7 @@ test('the seed slider renders and reaches the kernel in Notebook 7', async ({
     .poll(
       async () => {
         await cells.nth(1).locator('.cm-content').click();
-        await page.keyboard.press('Control+Enter');
+        await nb7.keyboard.press('Control+Enter');
         return (await printed.textContent())?.trim();
       },
       { timeout: 30000 }
