@@ -33,4 +33,9 @@ def _jupyter_labextension_paths() -> list[dict[str, Any]]:
     return [{"src": "labextension", "dest": "ipycomm"}]
 
 
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    # The server extension lives in its own module so that importing it never needs a kernel.
+    return [{"module": "ipycomm.websocket"}]
+
+
 install_if_in_kernel()

@@ -1,0 +1,120 @@
+"""The jupyter_server extension shipped with ipycomm: kernel websockets with TCP_NODELAY."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tornado.websocket import websocket_connect
+
+TOKEN = "ipycomm-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, tmp: Path, *args: str) -> None:
+        self.port = _free_port()
+        self.log = tmp / "server.log"
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}", f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={tmp}", "--ServerApp.open_browser=False",
+            "--ServerApp.allow_root=True", "--ServerApp.log_level=DEBUG", *args,
+        ]  # fmt: skip
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=out, env=os.environ)
+        deadline = time.monotonic() + 60
+        while "is running at" not in self.log.read_text():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"server did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)  # polling the server's own log for readiness
+
+    def api(self, method: str, path: str) -> dict[str, object]:
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, data=b"{}" if method == "POST" else None,
+            headers={"Authorization": f"token {TOKEN}"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request) as response:
+            body = response.read()
+        return json.loads(body) if body else {}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path)
+    yield running
+    running.stop()
+
+
+def _kernel_info_over_websocket(server: Server, kernel_id: str) -> dict[str, object]:
+    async def round_trip() -> dict[str, object]:
+        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?token={TOKEN}"
+        conn = await websocket_connect(url)
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "kernel_info_request", "session": "t",
+                  "username": "t", "version": "5.3", "date": ""}  # fmt: skip
+        request = {"header": header, "parent_header": {}, "metadata": {}, "content": {},
+                   "channel": "shell", "buffers": []}  # fmt: skip
+        await conn.write_message(json.dumps(request))
+        while True:
+            raw = await asyncio.wait_for(conn.read_message(), 60)
+            assert isinstance(raw, str)
+            reply = json.loads(raw)
+            if reply["parent_header"].get("msg_id") == msg_id and reply["channel"] == "shell":
+                conn.close()
+                return dict(reply["content"])
+
+    return asyncio.run(round_trip())
+
+
+def test_server_extension_is_enabled_by_installing() -> None:
+    """pip install enables the extension: `jupyter server extension list` shows it OK."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "jupyter_server", "extension", "list"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    output = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)  # drop colours
+    assert re.search(r"ipycomm\s+enabled", output)
+    assert re.search(r"ipycomm [0-9.]+\s+OK", output)
+
+
+def test_kernel_websocket_is_opened_with_nodelay_and_carries_messages(server: Server) -> None:
+    """A kernel websocket gets TCP_NODELAY on open, and kernel messages still flow over it."""
+    assert "kernel websockets send without Nagle delay" in server.log.read_text()
+    kernel_id = str(server.api("POST", "/api/kernels")["id"])
+    try:
+        reply = _kernel_info_over_websocket(server, kernel_id)
+        assert reply["status"] == "ok"
+        assert f"TCP_NODELAY set on the websocket of kernel {kernel_id}" in server.log.read_text()
+    finally:
+        server.api("DELETE", f"/api/kernels/{kernel_id}")
+
+
+def test_extension_can_be_disabled(tmp_path: Path) -> None:
+    """With the extension switched off the stock connection is used (the benchmark's baseline)."""
+    stock = Server(tmp_path, '--ServerApp.jpserver_extensions={"ipycomm": False}')
+    try:
+        assert "without Nagle delay" not in stock.log.read_text()
+    finally:
+        stock.stop()
