@@ -3,8 +3,9 @@
  *
  * A drag fires far more input events than the kernel (and jupyter_server's iopub rate limit)
  * can take, and only the newest value matters. So at most one value goes out per animation
- * frame; the value pending when the frame fires is always sent, which means the value where
- * the user stops is never lost.
+ * frame. The first value after a quiet frame goes out at once (a single key press or click
+ * pays no frame of latency); values that arrive while a frame is still running are held, and
+ * the newest one is sent when the frame fires, so the value where the user stops is never lost.
  */
 
 /** Runs a callback "at the next frame"; injectable so tests control time. */
@@ -36,21 +37,25 @@ export class Coalescer<T> {
     this._scheduler = scheduler;
   }
 
-  /** Whether a value is waiting for the next frame. */
+  /** Whether a value is held for the next frame. */
   get pending(): boolean {
-    return this._pending;
+    return this._latest !== null;
   }
 
-  /** Queues a value; it replaces any value not yet sent. */
+  /** Sends a value now if nothing went out this frame, else holds it (replacing any held one). */
   push(value: T): void {
-    this._latest = { value };
-    if (!this._pending && !this._disposed) {
-      this._pending = true;
-      this._scheduler.request(() => this._onFrame());
+    if (this._disposed) {
+      return;
     }
+    if (this._frameBusy) {
+      this._latest = { value };
+      return;
+    }
+    this._send(value);
+    this._holdUntilNextFrame();
   }
 
-  /** Sends the pending value now (e.g. before the view goes away). */
+  /** Sends the held value now (e.g. before the view goes away). */
   flush(): void {
     const latest = this._latest;
     this._latest = null;
@@ -59,21 +64,30 @@ export class Coalescer<T> {
     }
   }
 
-  /** Sends what is pending, then ignores everything. */
+  /** Sends what is held, then ignores everything. */
   dispose(): void {
     this.flush();
     this._disposed = true;
   }
 
+  private _holdUntilNextFrame(): void {
+    this._frameBusy = true;
+    this._scheduler.request(() => this._onFrame());
+  }
+
   private _onFrame(): void {
-    this._pending = false;
-    this.flush();
+    this._frameBusy = false;
+    if (this._latest && !this._disposed) {
+      this.flush();
+      this._holdUntilNextFrame();
+    }
   }
 
   private _send: (value: T) => void;
   private _scheduler: IScheduler;
-  /** Boxed so that any T (including undefined) can be pending. */
+  /** Boxed so that any T (including undefined) can be held. */
   private _latest: { value: T } | null = null;
-  private _pending = false;
+  /** A value went out since the last frame, so the next one waits for the frame. */
+  private _frameBusy = false;
   private _disposed = false;
 }
