@@ -90,6 +90,8 @@ def summarize(rounds: list[dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
         "slider round trip p50 (ms)": lambda r: _percentile(r["slider_round_trip_ms"], 0.5),
         "slider round trip p99 (ms)": lambda r: _percentile(r["slider_round_trip_ms"], 0.99),
         "slider 255-step drag: messages sent": lambda r: r["slider_drag"]["sent"],
+        "slider drag: animation frames during the drag": lambda r: r["slider_drag"]["frames"],
+        "slider drag: duration (ms)": lambda r: r["slider_drag"]["durationMs"],
         "slider drag: release to kernel at final value (ms)": lambda r: r["slider_drag"][
             "settleMs"
         ],

@@ -78,7 +78,9 @@ async function sliderRoundTrips(page: any, count: number): Promise<number[]> {
   );
 }
 
-async function sliderDrag(page: any): Promise<{ sent: number; settleMs: number }> {
+async function sliderDrag(
+  page: any
+): Promise<{ sent: number; frames: number; durationMs: number; settleMs: number }> {
   return page.evaluate(async (replyForSrc: string) => {
     const replyFor = new Function(`return (${replyForSrc})`)();
     const probe = (window as any).benchProbe;
@@ -87,7 +89,17 @@ async function sliderDrag(page: any): Promise<{ sent: number; settleMs: number }
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await new Promise(r => setTimeout(r, 200));
     probe.sent = 0;
+    let frames = 0;
+    let dragging = true;
+    const countFrames = () => {
+      frames++;
+      if (dragging) {
+        requestAnimationFrame(countFrames);
+      }
+    };
+    requestAnimationFrame(countFrames);
     const final = replyFor('update_value:255');
+    const started = performance.now();
     // 255 steps, one every 2 ms: a fast drag across the whole range.
     for (let v = 1; v <= 255; v++) {
       input.value = String(v);
@@ -95,9 +107,15 @@ async function sliderDrag(page: any): Promise<{ sent: number; settleMs: number }
       await new Promise(r => setTimeout(r, 2));
     }
     const released = performance.now();
+    dragging = false;
     input.dispatchEvent(new Event('change', { bubbles: true }));
     const settled = await final;
-    return { sent: probe.sent, settleMs: settled - released };
+    return {
+      sent: probe.sent,
+      frames,
+      durationMs: released - started,
+      settleMs: settled - released
+    };
   }, replyFor.toString());
 }
 
