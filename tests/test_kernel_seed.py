@@ -3,42 +3,13 @@ client's side of the wire."""
 
 from __future__ import annotations
 
-import textwrap
+from pathlib import Path
 
 from kernel_driver import KernelDriver
 
-ECHO_WIDGET = textwrap.dedent(
-    """
-    from ipycomm import Comm
-    comm = Comm(target_name='my_widget')
-    comm.send({'action': 'update', 'value': 42, 'timestamp': '2023-01-01T00:00:00Z'})
-    def handle_message(msg):
-        data = msg['content']['data']
-        print(f"Received: {data}")
-        comm.send({'action': 'echo', 'original': data})
-    comm.on_msg(handle_message)
-    """
-)
-
-WIDGET_TARGET = textwrap.dedent(
-    """
-    from ipycomm import CommManager, Comm
-    comm_manager = get_ipython().kernel.comm_manager
-    def handle_widget_comm(comm, open_msg):
-        print(f"New comm opened: {comm.comm_id}")
-        def on_widget_msg(msg):
-            data = msg['content']['data']
-            if data.get('action') == 'get_state':
-                comm.send({'action': 'state', 'state': {'value': 100, 'enabled': True}})
-            elif data.get('action') == 'set_value':
-                new_value = data.get('value', 0)
-                print(f"Widget value updated to: {new_value}")
-                comm.send({'action': 'value_updated', 'value': new_value})
-        comm.on_msg(on_widget_msg)
-        comm.send({'action': 'initialized', 'widget_id': comm.comm_id})
-    comm_manager.register_target('my_widget', handle_widget_comm)
-    """
-)
+SEEDS = Path(__file__).parent
+ECHO_WIDGET = (SEEDS / "seed_echo.py").read_text()
+WIDGET_TARGET = (SEEDS / "seed_target.py").read_text()
 
 
 def test_kernel_opened_comm_publishes_open_and_update_parented_to_the_cell(k: KernelDriver) -> None:
@@ -100,9 +71,7 @@ def test_frontend_opened_comm_reaches_registered_target(k: KernelDriver) -> None
 
 def test_slider_example_tracks_frontend_values_and_sets_value(k: KernelDriver) -> None:
     """Seed example 3: value_change from the frontend updates the value and calls observers."""
-    from pathlib import Path
-
-    source = (Path(__file__).parent / "seed_slider.py").read_text()
+    source = (SEEDS / "seed_slider.py").read_text()
     messages = k.execute(source)
     [opened] = k.of_type(messages, "comm_open")
     assert opened["content"]["target_name"] == "simple_slider"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from .comm import Comm
@@ -172,15 +173,8 @@ class CommManager:
     def comm_msg(self, stream: Any, ident: Any, msg: Message) -> None:
         """Pass a comm_msg to its comm's on_msg callback; errors are shown, the comm stays open."""
         comm, _ = self._addressed_comm(msg, "comm_msg")
-        if comm is None:
-            return
-        try:
-            comm.handle_msg(msg)
-        except Exception as exc:
-            self.transport.report_exception(
-                f"ipycomm: the on_msg callback of comm {comm.comm_id} "
-                f"(target {comm.target_name!r}) raised {_describe(exc)}"
-            )
+        if comm is not None:
+            self._deliver(comm, "on_msg", comm.handle_msg, msg)
 
     def comm_close(self, stream: Any, ident: Any, msg: Message) -> None:
         """Close a comm on the frontend's request and call its on_close callback."""
@@ -193,13 +187,7 @@ class CommManager:
         else:
             comm._closed = True  # type: ignore[attr-defined]  # a carried-over comm
         self.unregister_comm(comm)
-        try:
-            comm.handle_close(msg)
-        except Exception as exc:
-            self.transport.report_exception(
-                f"ipycomm: the on_close callback of comm {comm.comm_id} "
-                f"(target {comm.target_name!r}) raised {_describe(exc)}"
-            )
+        self._deliver(comm, "on_close", comm.handle_close, msg)
 
     def comm_info_request(self, stream: Any, ident: Any, msg: Message) -> None:
         """Reply with the live comms (filtered by target_name if given) and all target names."""
@@ -221,6 +209,18 @@ class CommManager:
         self.transport.reply(stream, ident, msg, "comm_info_reply", reply)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _deliver(
+        self, comm: CommLike, callback: str, handle: Callable[[Message], None], msg: Message
+    ) -> None:
+        """Run a comm's callback; an exception is shown to the user, and the comm carries on."""
+        try:
+            handle(msg)
+        except Exception as exc:
+            self.transport.report_exception(
+                f"ipycomm: the {callback} callback of comm {comm.comm_id} "
+                f"(target {comm.target_name!r}) raised {_describe(exc)}"
+            )
 
     def _addressed_comm(
         self, msg: Message, msg_type: str

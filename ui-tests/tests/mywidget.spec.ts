@@ -3,29 +3,15 @@
  * browser opens to a kernel target from the command palette (seed example 2).
  */
 import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
 import { expectKernel, runNewCell, setSource, viewsInCell } from './helpers';
 
-const ECHO = `from ipycomm import Comm
-comm = Comm(target_name='my_widget')
-comm.send({'action': 'update', 'value': 42, 'timestamp': '2023-01-01T00:00:00Z'})
-def handle_message(msg):
-    data = msg['content']['data']
-    print(f"Received: {data}")
-    comm.send({'action': 'echo', 'original': data})
-comm.on_msg(handle_message)`;
-
-const TARGET = `from ipycomm import CommManager, Comm
-comm_manager = get_ipython().kernel.comm_manager
-def handle_widget_comm(comm, open_msg):
-    def on_widget_msg(msg):
-        data = msg['content']['data']
-        if data.get('action') == 'get_state':
-            comm.send({'action': 'state', 'state': {'value': 100, 'enabled': True}})
-        elif data.get('action') == 'set_value':
-            comm.send({'action': 'value_updated', 'value': data.get('value', 0)})
-    comm.on_msg(on_widget_msg)
-    comm.send({'action': 'initialized', 'widget_id': comm.comm_id})
-comm_manager.register_target('my_widget', handle_widget_comm)`;
+// The seed's first two examples, the same files the kernel tests run.
+const seed = (name: string) =>
+  fs.readFileSync(path.join(__dirname, '..', '..', 'tests', name), 'utf-8');
+const ECHO = seed('seed_echo.py');
+const TARGET = seed('seed_target.py');
 
 test('a kernel-opened my_widget shows messages as text, sends JSON and closes', async ({
   page
