@@ -10,8 +10,22 @@ import { CommModel } from './model';
 import { IJSONObject, MY_WIDGET_TARGET, parseUserJson } from './protocol';
 
 export const CommandIDs = {
-  openComm: 'ipycomm:open-comm'
+  openComm: 'ipycomm:open-comm',
+  inspector: 'ipycomm:inspector'
 };
+
+/** "Show Comm Inspector": adds the panel to the right sidebar once, then reveals it. */
+export function addInspectorCommand(
+  commands: CommandRegistry,
+  show: () => void
+): void {
+  commands.addCommand(CommandIDs.inspector, {
+    label: 'Show Comm Inspector',
+    caption:
+      'Live comms, kernel targets and comm messages of the current kernel',
+    execute: show
+  });
+}
 
 export interface IOpenCommDeps {
   manager: CommManager;

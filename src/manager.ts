@@ -5,7 +5,7 @@
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { CommModel, modelForComm } from './model';
-import { placeView } from './placement';
+import { findOutputArea, placeView } from './placement';
 import { commIsAlive, IJSONObject, isObject, IViewData } from './protocol';
 import { CommRegistry } from './registry';
 
@@ -66,7 +66,10 @@ export class CommManager {
     this.registry.disconnectOwner(kernel, Reasons.connectionClosed);
   }
 
-  /** Opens a comm from the frontend; the kernel's reply or close lands in the model. */
+  /**
+   * Opens a comm from the frontend; the kernel's reply or close lands in the model, and so does
+   * what its target handler prints or raises (shown under every view of the comm).
+   */
   openComm(
     kernel: Kernel.IKernelConnection,
     targetName: string,
@@ -75,8 +78,29 @@ export class CommManager {
     const comm = kernel.createComm(targetName);
     const model = modelForComm(comm, kernel.id);
     this.registry.add(model, kernel);
-    comm.open(data);
+    const future = comm.open(data);
+    if (future) {
+      model.captureOutput(future);
+    }
     return model;
+  }
+
+  /**
+   * Opening a view for a kernel-opened comm failed: say so under the cell that opened it
+   * (the comm itself is closed with the same reason by the caller).
+   */
+  reportOpenFailure(msg: KernelMessage.ICommOpenMsg, reason: string): boolean {
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
+    const area = findOutputArea(this._cells(), parent.msg_id ?? '');
+    if (!area) {
+      return false;
+    }
+    area.model.add({
+      output_type: 'stream',
+      name: 'stderr',
+      text: `ipycomm: ${reason}\n`
+    });
+    return true;
   }
 
   /**

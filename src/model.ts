@@ -3,8 +3,9 @@
  * messages received. Views only read the model and call its methods, so every view of a comm
  * shows the same thing whichever view (or the kernel) changed it.
  */
-import type { Kernel } from '@jupyterlab/services';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
+import { OutputHistory, outputOf } from './outputs';
 import {
   closeReason,
   IJSONObject,
@@ -17,9 +18,17 @@ import {
   sliderStateOf
 } from './protocol';
 
+/**
+ * Where the iopub output caused by one sent message arrives (a kernel future fits). A
+ * transport returns one from `send` when it can tell which output a message caused.
+ */
+export interface IOutputChannel {
+  onIOPub: (msg: KernelMessage.IIOPubMessage) => void;
+}
+
 /** The two things a model needs from a comm; a seam so tests run without a kernel. */
 export interface ICommTransport {
-  send(data: JSONValue): void;
+  send(data: JSONValue): IOutputChannel | void;
   close(data?: JSONValue): void;
 }
 
@@ -73,7 +82,7 @@ export class CommModel {
     this._reducer = options.reducer ?? reducerFor(options.targetName);
   }
 
-  /** Emitted after any change of state, connection, error or log. */
+  /** Emitted after any change of state, connection, error, log or output. */
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -98,6 +107,32 @@ export class CommModel {
 
   get log(): ReadonlyArray<JSONValue> {
     return this._log;
+  }
+
+  /** What kernel handlers printed, displayed or raised for the messages sent on this comm. */
+  get outputs(): OutputHistory {
+    return this._outputs;
+  }
+
+  /**
+   * Collects the output the kernel publishes for one sent message. `source` is the view that
+   * sent it, so that view shows the output under itself; null shows it in every view.
+   */
+  captureOutput(channel: IOutputChannel, source: object | null = null): void {
+    const id = this._outputs.begin();
+    channel.onIOPub = msg => {
+      const output = outputOf(msg);
+      if (output) {
+        this._outputs.add(id, source, output);
+        this._changed.emit();
+      }
+    };
+  }
+
+  /** Forgets the output shown to `source` (every output when omitted). */
+  clearOutputs(source?: object): void {
+    this._outputs.clear(source);
+    this._changed.emit();
   }
 
   /** Applies a message from the kernel. Never throws: a bad message becomes `error`. */
@@ -139,13 +174,19 @@ export class CommModel {
     this._changed.emit();
   }
 
-  /** Sends to the kernel; returns false (and sends nothing) when disconnected or failing. */
-  send(data: IJSONObject): boolean {
+  /**
+   * Sends to the kernel; returns false (and sends nothing) when disconnected or failing. The
+   * output the kernel's handler produces for it is kept for `source` (see captureOutput).
+   */
+  send(data: IJSONObject, source: object | null = null): boolean {
     if (!this._transport) {
       return false;
     }
     try {
-      this._transport.send(data);
+      const channel = this._transport.send(data);
+      if (channel) {
+        this.captureOutput(channel, source);
+      }
       return true;
     } catch (e) {
       this.disconnect(`Could not send: ${e}`);
@@ -179,6 +220,7 @@ export class CommModel {
   private _reason: string;
   private _error: string | null = null;
   private _log: JSONValue[] = [];
+  private _outputs = new OutputHistory();
   private _reducer: Reducer;
   private _changed = new Signal<this, void>(this);
 }
@@ -195,9 +237,7 @@ export function modelForComm(
     kernelId,
     state,
     transport: {
-      send: data => {
-        comm.send(data);
-      },
+      send: data => comm.send(data),
       close: data => {
         if (!comm.isDisposed) {
           comm.close(data);

@@ -70,7 +70,7 @@ export class MyWidgetView extends CommView {
       this._showInputError(parsed.error);
       return;
     }
-    if (!this.model.send(parsed.value)) {
+    if (!this.model.send(parsed.value, this)) {
       this._showInputError('Not sent: the comm is not connected');
       return;
     }

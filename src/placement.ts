@@ -13,7 +13,14 @@ export interface IOutputAreaLike {
   readonly future?: {
     readonly msg: { readonly header: { readonly msg_id: string } };
   } | null;
-  readonly model: { add(output: IViewOutput): number };
+  readonly model: { add(output: IViewOutput | IStreamOutput): number };
+}
+
+/** A stream output, for messages about the view (e.g. why it could not open). */
+export interface IStreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
 }
 
 export interface IViewOutput {

@@ -9,7 +9,13 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { addOpenCommCommand, CommandIDs } from './commands';
+import {
+  addInspectorCommand,
+  addOpenCommCommand,
+  CommandIDs
+} from './commands';
+import { CommInspector } from './inspector';
+import { InspectorModel } from './inspectormodel';
 import { CommManager } from './manager';
 import { MY_WIDGET_TARGET, SLIDER_TARGET } from './protocol';
 import { createRendererFactory } from './renderer';
@@ -18,6 +24,7 @@ import {
   currentKernel,
   ITrackers,
   kernelFor,
+  onCurrentKernelChange,
   showView
 } from './shell';
 import { registerOnEveryKernel } from './targets';
@@ -38,7 +45,8 @@ function activate(
     {
       onCommOpen: manager.handleCommOpen.bind(manager),
       onKernelLost: manager.handleKernelLost.bind(manager),
-      onConnectionDisposed: manager.handleConnectionDisposed.bind(manager)
+      onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
+      onOpenFailed: manager.reportOpenFailure.bind(manager)
     }
   );
   // Added before any document opens, so every notebook's rendermime clone inherits it.
@@ -55,7 +63,21 @@ function activate(
     currentKernel: () => currentKernel(app, trackers),
     show: model => showView(app, createView(model), `${model.targetName} comm`)
   });
-  palette?.addItem({ command: CommandIDs.openComm, category: 'ipycomm' });
+  let inspector: CommInspector | null = null;
+  addInspectorCommand(app.commands, () => {
+    if (!inspector) {
+      const model = new InspectorModel({ manager });
+      const follow = () => model.follow(currentKernel(app, trackers));
+      onCurrentKernelChange(app, trackers, follow);
+      follow();
+      inspector = new CommInspector(model);
+      app.shell.add(inspector, 'right', { rank: 1000 });
+    }
+    app.shell.activateById(inspector.id);
+  });
+  for (const command of [CommandIDs.openComm, CommandIDs.inspector]) {
+    palette?.addItem({ command, category: 'ipycomm' });
+  }
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {

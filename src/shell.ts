@@ -112,3 +112,22 @@ export function showView(
   }
   app.shell.activateById(widget.id);
 }
+
+/**
+ * Calls `fn` whenever the kernel the user is working in may have changed: another notebook or
+ * console became current, or the kernel of any of them changed.
+ */
+export function onCurrentKernelChange(
+  app: JupyterFrontEnd,
+  trackers: ITrackers,
+  fn: () => void
+): void {
+  app.shell.currentChanged?.connect(fn);
+  for (const tracker of [trackers.notebooks, trackers.consoles]) {
+    tracker?.currentChanged.connect(fn);
+    tracker?.forEach(panel => panel.sessionContext.kernelChanged.connect(fn));
+    tracker?.widgetAdded.connect((_, panel) =>
+      panel.sessionContext.kernelChanged.connect(fn)
+    );
+  }
+}

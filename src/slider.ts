@@ -13,6 +13,9 @@ import { CommView, el } from './view';
  */
 const coalescers = new WeakMap<CommModel, Coalescer<number>>();
 
+/** The view that last pushed a value into a model's coalescer: kernel output goes under it. */
+const senders = new WeakMap<CommModel, object>();
+
 export function coalescerFor(
   model: CommModel,
   scheduler?: IScheduler
@@ -20,7 +23,11 @@ export function coalescerFor(
   let coalescer = coalescers.get(model);
   if (!coalescer) {
     coalescer = new Coalescer<number>(
-      value => model.send({ action: 'value_change', value }),
+      value =>
+        model.send(
+          { action: 'value_change', value },
+          senders.get(model) ?? null
+        ),
       scheduler
     );
     coalescers.set(model, coalescer);
@@ -94,6 +101,7 @@ export class SliderView extends CommView {
     // Update the model first so every other view follows at once; the kernel hears at the
     // next frame.
     this.model.setState({ value });
+    senders.set(this.model, this);
     this._coalescer.push(value);
   }
 

@@ -9,6 +9,7 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
+import { refuseUnknownTargets } from './unknowntargets';
 
 export interface IKernelEvents {
   onCommOpen(
@@ -18,6 +19,8 @@ export interface IKernelEvents {
   ): void;
   onKernelLost(kernel: Kernel.IKernelConnection, reason: string): void;
   onConnectionDisposed(kernel: Kernel.IKernelConnection): void;
+  /** onCommOpen threw: tell the user under the cell that opened the comm. */
+  onOpenFailed?(msg: KernelMessage.ICommOpenMsg, reason: string): void;
 }
 
 /** Statuses after which the kernel's comms no longer exist, with the reason users see. */
@@ -44,15 +47,20 @@ export function registerTargets(
       try {
         events.onCommOpen(kernel, comm, msg);
       } catch (e) {
-        // Rethrowing would close the comm with no explanation; the model shows nothing
-        // either, so at least leave a trace for the developer.
-        console.warn(
-          `ipycomm: could not open a view for comm ${comm.commId}`,
-          e
-        );
+        // Rethrowing would close the comm with no explanation: close it with one, and show
+        // it at the cell that opened the comm.
+        const reason = `the frontend could not open a view for comm ${comm.commId} (target '${target}'): ${e}`;
+        console.warn(`ipycomm: ${reason}`, e);
+        events.onOpenFailed?.(msg, reason);
+        try {
+          comm.close({ reason });
+        } catch {
+          // The connection is already gone; the comm is closed either way.
+        }
       }
     });
   }
+  refuseUnknownTargets(kernel);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
     if (reason) {

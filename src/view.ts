@@ -1,6 +1,7 @@
 /**
- * What every comm view shares: it follows one model, and shows why it is disconnected and
- * the last protocol error as visible text (not only a disabled look or a console message).
+ * What every comm view shares: it follows one model, and shows why it is disconnected, the
+ * last protocol error, and what the kernel's handlers printed or raised for the messages this
+ * view sent, as visible text (not only a disabled look or a console message).
  */
 import { Widget } from '@lumino/widgets';
 import { CommModel } from './model';
@@ -18,7 +19,16 @@ export abstract class CommView extends Widget {
     this._error = document.createElement('div');
     this._error.className = 'jp-ipycomm-error';
     this._error.setAttribute('role', 'alert');
-    this.node.append(this.body, this._status, this._error);
+    this._outputs = el('div', 'jp-ipycomm-outputs');
+    this._outputs.setAttribute('role', 'log');
+    this._outputs.setAttribute('aria-label', 'Output of the kernel handlers');
+    this._outputList = el('div', 'jp-ipycomm-output-list');
+    const clear = el('button', 'jp-ipycomm-output-clear', '×');
+    clear.title = 'Clear this output';
+    clear.setAttribute('aria-label', 'Clear output');
+    clear.addEventListener('click', () => this.model.clearOutputs(this));
+    this._outputs.append(this._outputList, clear);
+    this.node.append(this.body, this._status, this._error, this._outputs);
     model.changed.connect(this._onModelChanged, this);
   }
 
@@ -53,11 +63,29 @@ export abstract class CommView extends Widget {
     this._status.hidden = connected;
     this._error.textContent = error ? `Error: ${error}` : '';
     this._error.hidden = !error;
+    this._renderOutputs();
     this.render();
+  }
+
+  /** Kernel text goes in as textContent only: it is never parsed as HTML. */
+  private _renderOutputs(): void {
+    const outputs = this.model.outputs.visibleTo(this);
+    this._outputList.replaceChildren(
+      ...outputs.map(output =>
+        el(
+          'pre',
+          `jp-ipycomm-output jp-ipycomm-output-${output.kind}`,
+          output.text
+        )
+      )
+    );
+    this._outputs.hidden = outputs.length === 0;
   }
 
   private _status: HTMLDivElement;
   private _error: HTMLDivElement;
+  private _outputs: HTMLDivElement;
+  private _outputList: HTMLDivElement;
 }
 
 /** A small helper for creating elements with a class. */

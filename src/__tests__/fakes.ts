@@ -42,6 +42,8 @@ export class FakeKernel {
   isDisposed = false;
   statusChanged = new Signal<this, KernelMessage.Status>(this);
   disposed = new Signal<this, void>(this);
+  anyMessage = new Signal<this, { msg: unknown; direction: string }>(this);
+  handleComms = true;
   targets = new Map<string, (comm: unknown, msg: unknown) => void>();
   registerCommTarget = jest.fn(
     (name: string, cb: (c: unknown, m: unknown) => void) => {

@@ -5,7 +5,12 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
-import { runNewCell, SEED_SLIDER, setSource, viewsInCell } from '../tests/helpers';
+import {
+  runNewCell,
+  SEED_SLIDER,
+  setSource,
+  viewsInCell
+} from '../tests/helpers';
 
 const SIDE = process.env.BENCH_SIDE ?? 'ipycomm';
 const OUT = process.env.BENCH_OUT ?? 'bench-result.json';
@@ -13,7 +18,10 @@ const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 60);
 
 // The same SimpleSlider on both sides; only the comm layer differs. The observer replies, so
 // the page sees when the kernel has handled each value_change.
-const IMPORT = SIDE === 'ipycomm' ? 'from ipycomm import Comm' : 'from ipykernel.comm import Comm';
+const IMPORT =
+  SIDE === 'ipycomm'
+    ? 'from ipycomm import Comm'
+    : 'from ipykernel.comm import Comm';
 const SLIDER =
   SEED_SLIDER.replace('from ipycomm import Comm', IMPORT) +
   "\nslider.observe(lambda old, new: slider.comm.send({'action': 'update_value', 'value': new}))\n";
@@ -38,7 +46,8 @@ function installProbe(): void {
       }
       return;
     }
-    const value = data.action === 'update_value' ? data.value : data.state?.value;
+    const value =
+      data.action === 'update_value' ? data.value : data.state?.value;
     const key = `${data.action ?? data.method}:${value}`;
     probe.waiters.get(key)?.();
   });
@@ -60,7 +69,9 @@ async function sliderRoundTrips(page: any, count: number): Promise<number[]> {
   return page.evaluate(
     async ([n, replyForSrc]: [number, string]) => {
       const replyFor = new Function(`return (${replyForSrc})`)();
-      const input = document.querySelector('.jp-ipycomm-slider-input') as HTMLInputElement;
+      const input = document.querySelector(
+        '.jp-ipycomm-slider-input'
+      ) as HTMLInputElement;
       const times: number[] = [];
       for (let i = 0; i < n; i++) {
         // One input per frame, like a key held down: each one is sent at once.
@@ -78,13 +89,18 @@ async function sliderRoundTrips(page: any, count: number): Promise<number[]> {
   );
 }
 
-async function sliderDrag(
-  page: any
-): Promise<{ sent: number; frames: number; durationMs: number; settleMs: number }> {
+async function sliderDrag(page: any): Promise<{
+  sent: number;
+  frames: number;
+  durationMs: number;
+  settleMs: number;
+}> {
   return page.evaluate(async (replyForSrc: string) => {
     const replyFor = new Function(`return (${replyForSrc})`)();
     const probe = (window as any).benchProbe;
-    const input = document.querySelector('.jp-ipycomm-slider-input') as HTMLInputElement;
+    const input = document.querySelector(
+      '.jp-ipycomm-slider-input'
+    ) as HTMLInputElement;
     input.value = '0';
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await new Promise(r => setTimeout(r, 200));
@@ -119,17 +135,24 @@ async function sliderDrag(
   }, replyFor.toString());
 }
 
-async function intSliderRoundTrips(page: any, count: number): Promise<number[]> {
+async function intSliderRoundTrips(
+  page: any,
+  count: number
+): Promise<number[]> {
   return page.evaluate(
     async ([n, replyForSrc]: [number, string]) => {
       const replyFor = new Function(`return (${replyForSrc})`)();
-      const handle = document.querySelector('.widget-slider .noUi-handle') as HTMLElement;
+      const handle = document.querySelector(
+        '.widget-slider .noUi-handle'
+      ) as HTMLElement;
       const times: number[] = [];
       for (let i = 1; i <= n; i++) {
         await new Promise(r => requestAnimationFrame(r));
         const reply = replyFor(`echo_update:${i}`);
         const start = performance.now();
-        handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        handle.dispatchEvent(
+          new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })
+        );
         times.push((await reply) - start);
       }
       return times;
@@ -138,17 +161,25 @@ async function intSliderRoundTrips(page: any, count: number): Promise<number[]> 
   );
 }
 
-async function intSliderDrag(page: any): Promise<{ sent: number; settleMs: number }> {
+async function intSliderDrag(
+  page: any
+): Promise<{ sent: number; settleMs: number }> {
   return page.evaluate(async (replyForSrc: string) => {
     const replyFor = new Function(`return (${replyForSrc})`)();
     const probe = (window as any).benchProbe;
-    const handle = document.querySelector('.widget-slider .noUi-handle') as HTMLElement;
-    handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    const handle = document.querySelector(
+      '.widget-slider .noUi-handle'
+    ) as HTMLElement;
+    handle.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Home', bubbles: true })
+    );
     await new Promise(r => setTimeout(r, 200));
     probe.sent = 0;
     const final = replyFor('echo_update:255');
     for (let v = 1; v <= 255; v++) {
-      handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+      handle.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })
+      );
       await new Promise(r => setTimeout(r, 2));
     }
     const released = performance.now();
@@ -161,10 +192,9 @@ test('browser figures', async ({ page }) => {
   await page.notebook.createNew('bench.ipynb');
   await setSource(page, 0, SLIDER);
   await page.notebook.runCell(0, true);
-  await expect((await viewsInCell(page, 0)).getByRole('slider')).toHaveAttribute(
-    'aria-valuenow',
-    '128'
-  );
+  await expect(
+    (await viewsInCell(page, 0)).getByRole('slider')
+  ).toHaveAttribute('aria-valuenow', '128');
   const widgetCell = await runNewCell(page, INTSLIDER);
   const cell = await page.notebook.getCellLocator(widgetCell);
   await expect(cell!.locator('.widget-slider .noUi-handle')).toBeVisible();

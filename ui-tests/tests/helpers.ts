@@ -33,7 +33,10 @@ export async function setSource(
 }
 
 /** Append a code cell with `source`, run it to completion, and return its index. */
-export async function runNewCell(page: IJupyterLabPageFixture, source: string): Promise<number> {
+export async function runNewCell(
+  page: IJupyterLabPageFixture,
+  source: string
+): Promise<number> {
   await page.notebook.addCell('code', 'pass');
   const index = (await page.locator('.jp-Notebook .jp-Cell').count()) - 1;
   await setSource(page, index, source);
@@ -64,7 +67,9 @@ export async function expectKernel(
 ): Promise<number> {
   const index = probe ?? (await runNewCell(page, 'pass'));
   await expect
-    .poll(() => runCell(page, index, `print(${expression})`), { timeout: 30000 })
+    .poll(() => runCell(page, index, `print(${expression})`), {
+      timeout: 30000
+    })
     .toBe(expected);
   return index;
 }
@@ -80,7 +85,10 @@ export async function viewsInCell(
 }
 
 /** A new notebook, with the seed slider run in its first cell. Returns the slider input. */
-export async function seedSlider(page: IJupyterLabPageFixture, name: string): Promise<Locator> {
+export async function seedSlider(
+  page: IJupyterLabPageFixture,
+  name: string
+): Promise<Locator> {
   await page.notebook.createNew(name);
   await setSource(page, 0, SEED_SLIDER);
   await page.notebook.runCell(0, true);
@@ -98,8 +106,17 @@ export function notebookJson(sources: string[]): string {
     outputs: [],
     source
   }));
-  const kernelspec = { name: 'python3', display_name: 'Python 3', language: 'python' };
-  return JSON.stringify({ cells, metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5 });
+  const kernelspec = {
+    name: 'python3',
+    display_name: 'Python 3',
+    language: 'python'
+  };
+  return JSON.stringify({
+    cells,
+    metadata: { kernelspec },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
 }
 
 /**
@@ -112,7 +129,11 @@ export async function seedSliderFile(
   dir: string,
   name: string
 ): Promise<Locator> {
-  await page.contents.uploadContent(notebookJson([SEED_SLIDER]), 'text', `${dir}/${name}`);
+  await page.contents.uploadContent(
+    notebookJson([SEED_SLIDER]),
+    'text',
+    `${dir}/${name}`
+  );
   await page.notebook.openByPath(`${dir}/${name}`);
   await page.notebook.runCell(0, true);
   const slider = (await viewsInCell(page, 0)).first().getByRole('slider');

@@ -13,7 +13,9 @@ test('an IntSlider renders, and both directions sync', async ({ page }) => {
   );
   await page.notebook.runCell(0, true);
   const cell = await page.notebook.getCellLocator(0);
-  await expect(cell!.locator('.jp-OutputArea-output').first()).toContainText('ipycomm.manager');
+  await expect(cell!.locator('.jp-OutputArea-output').first()).toContainText(
+    'ipycomm.manager'
+  );
   const handle = cell!.locator('.widget-slider .noUi-handle');
   await expect(handle).toBeVisible();
   await handle.focus();

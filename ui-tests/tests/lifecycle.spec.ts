@@ -19,10 +19,9 @@ test.describe('lifecycle', () => {
   }) => {
     await seedSliderFile(page, tmpPath, 'reload.ipynb');
     await runNewCell(page, 'slider.set_value(99)');
-    await expect((await viewsInCell(page, 0)).getByRole('slider')).toHaveAttribute(
-      'aria-valuenow',
-      '99'
-    );
+    await expect(
+      (await viewsInCell(page, 0)).getByRole('slider')
+    ).toHaveAttribute('aria-valuenow', '99');
     await page.notebook.save();
     await reloadWith(page, tmpPath, 'reload.ipynb');
     const slider = (await viewsInCell(page, 0)).first().getByRole('slider');
@@ -42,10 +41,11 @@ test.describe('lifecycle', () => {
     await page.notebook.save();
     await reloadWith(page, tmpPath, 'closed.ipynb');
     const view = (await viewsInCell(page, 0)).first();
-    await expect(view.locator('.jp-ipycomm-status')).toContainText('Not connected');
+    await expect(view.locator('.jp-ipycomm-status')).toContainText(
+      'Not connected'
+    );
     await expect(view.getByRole('slider')).toBeDisabled();
   });
-
 });
 
 test.describe('kernel restart', () => {
@@ -62,7 +62,9 @@ test.describe('kernel restart', () => {
     await page.menu.clickMenuItem('Kernel>Restart Kernel…');
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     const view = (await viewsInCell(page, 0)).first();
-    await expect(view.locator('.jp-ipycomm-status')).toContainText('Not connected');
+    await expect(view.locator('.jp-ipycomm-status')).toContainText(
+      'Not connected'
+    );
     await expect(slider).toBeDisabled();
 
     await page.notebook.runCell(0, true);

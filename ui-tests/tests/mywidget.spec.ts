@@ -36,7 +36,9 @@ test('a kernel-opened my_widget shows messages as text, sends JSON and closes', 
   await expect(log).toHaveCount(2);
 
   await view.getByRole('button', { name: 'Close' }).click();
-  await expect(view.locator('.jp-ipycomm-status')).toContainText('Not connected');
+  await expect(view.locator('.jp-ipycomm-status')).toContainText(
+    'Not connected'
+  );
   await expectKernel(page, 'comm.closed', 'True');
 });
 
@@ -48,7 +50,9 @@ test('the command palette opens a comm to a kernel target and shows its replies'
   await page.notebook.runCell(0, true);
 
   await page.keyboard.press('Control+Shift+C');
-  await page.locator('.lm-CommandPalette-input').fill('Open comm to kernel target');
+  await page
+    .locator('.lm-CommandPalette-input')
+    .fill('Open comm to kernel target');
   await page.keyboard.press('Enter');
   await expect(page.locator('.jp-Dialog input')).toHaveValue('my_widget');
   await page.locator('.jp-Dialog .jp-mod-accept').click();

@@ -22,8 +22,14 @@ test('the seed slider renders and reaches the kernel in Notebook 7', async ({
 
   await cells.nth(0).locator('.cm-content').click();
   await nb7.keyboard.press('Shift+Enter');
-  const slider = cells.nth(0).locator('.jp-ipycomm-view').first().getByRole('slider');
-  await expect(slider).toHaveAttribute('aria-valuenow', '128', { timeout: 60000 });
+  const slider = cells
+    .nth(0)
+    .locator('.jp-ipycomm-view')
+    .first()
+    .getByRole('slider');
+  await expect(slider).toHaveAttribute('aria-valuenow', '128', {
+    timeout: 60000
+  });
   await slider.focus();
   await nb7.keyboard.press('End');
   await expect(slider).toHaveAttribute('aria-valuenow', '255');

@@ -52,7 +52,9 @@ test.describe('simple_slider', () => {
     await expect(slider).toHaveAttribute('aria-valuenow', '42');
   });
 
-  test('display(slider.comm) shows a second view that stays in sync', async ({ page }) => {
+  test('display(slider.comm) shows a second view that stays in sync', async ({
+    page
+  }) => {
     const first = await seedSlider(page, 'views.ipynb');
     const index = await runNewCell(page, 'display(slider.comm)');
     const second = (await viewsInCell(page, index)).first().getByRole('slider');
