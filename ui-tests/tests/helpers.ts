@@ -155,3 +155,20 @@ export async function reloadWith(
   }
   await page.notebook.activate(name);
 }
+
+/**
+ * Run a command from the command palette, as a user would. Enter is pressed only once the
+ * palette has filtered down to `label`: the palette refreshes on the next frame, and an early
+ * Enter would run whichever command was highlighted before.
+ */
+export async function runFromPalette(
+  page: IJupyterLabPageFixture,
+  label: string
+): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  await page.locator('#modal-command-palette input').fill(label);
+  await expect(
+    page.locator('#modal-command-palette .lm-CommandPalette-item.lm-mod-active')
+  ).toContainText(label);
+  await page.keyboard.press('Enter');
+}

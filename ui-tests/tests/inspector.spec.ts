@@ -3,7 +3,12 @@
  * message log, and actions; it survives a kernel restart.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { expectKernel, runNewCell, seedSlider } from './helpers';
+import {
+  expectKernel,
+  runFromPalette,
+  runNewCell,
+  seedSlider
+} from './helpers';
 
 /** Opens the inspector (from the command palette, as a user would) and returns its panel. */
 async function openInspector(page: IJupyterLabPageFixture) {
@@ -13,10 +18,7 @@ async function openInspector(page: IJupyterLabPageFixture) {
     .first()
     .click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+Shift+C');
-  const input = page.locator('#modal-command-palette input');
-  await input.fill('Show Comm Inspector');
-  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'Show Comm Inspector');
   const panel = page.locator('#ipycomm-inspector');
   await expect(panel).toBeVisible();
   return panel;

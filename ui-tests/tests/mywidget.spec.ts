@@ -5,7 +5,13 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectKernel, runNewCell, setSource, viewsInCell } from './helpers';
+import {
+  expectKernel,
+  runFromPalette,
+  runNewCell,
+  setSource,
+  viewsInCell
+} from './helpers';
 
 // The seed's first two examples, the same files the kernel tests run.
 const seed = (name: string) =>
@@ -49,11 +55,7 @@ test('the command palette opens a comm to a kernel target and shows its replies'
   await setSource(page, 0, TARGET);
   await page.notebook.runCell(0, true);
 
-  await page.keyboard.press('Control+Shift+C');
-  await page
-    .locator('.lm-CommandPalette-input')
-    .fill('Open comm to kernel target');
-  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'Open comm to kernel target');
   await expect(page.locator('.jp-Dialog input')).toHaveValue('my_widget');
   await page.locator('.jp-Dialog .jp-mod-accept').click();
   await page.locator('.jp-Dialog .jp-mod-accept').click();
