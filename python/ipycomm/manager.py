@@ -122,10 +122,13 @@ class CommManager:
 
     def take_over(self, previous: Any) -> None:
         """Adopt the targets and comms of the manager ipycomm replaces."""
-        for name, handler in dict(getattr(previous, "targets", {})).items():
-            self._targets.setdefault(name, handler)
-        for comm in dict(getattr(previous, "comms", {})).values():
-            self._comms.setdefault(comm.comm_id, comm)
+        targets = dict(getattr(previous, "targets", {}))
+        comms = dict(getattr(previous, "comms", {}))
+        with self._lock:
+            for name, handler in targets.items():
+                self._targets.setdefault(name, handler)
+            for comm in comms.values():
+                self._comms.setdefault(comm.comm_id, comm)
 
     # -- shell message handlers ------------------------------------------------------------------
 
