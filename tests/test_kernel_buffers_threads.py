@@ -124,3 +124,23 @@ def test_opening_and_closing_many_comms_leaves_nothing_behind(k: KernelDriver) -
     )
     assert k.comm_info()["comms"] == {}
     assert k.output("print(len(get_ipython().kernel.comm_manager.comms))").strip() == "0"
+
+
+def test_close_after_the_frontend_deleted_its_subshell_still_closes(k: KernelDriver) -> None:
+    """JupyterLab sends comm messages on a per-target subshell and deletes it when the comm
+    closes; the comm_close must still reach the comm (it is routed to the thread that sent)."""
+    messages = k.execute(
+        "from ipycomm import Comm\nc = Comm(target_name='t')\n"
+        "c.on_msg(lambda m: c.send({'echo': m['content']['data']}))"
+    )
+    comm_id = k.of_type(messages, "comm_open")[0]["content"]["comm_id"]
+    subshell_id = _subshell(k)
+    on_sub = {"subshell_id": subshell_id}
+    echoed = k.until_idle(k.send("comm_msg", {"comm_id": comm_id, "data": {}}, header=on_sub))
+    assert k.of_type(echoed, "comm_msg")
+    delete = k.kc.session.msg("delete_subshell_request", {"subshell_id": subshell_id})
+    k.kc.control_channel.send(delete)
+    while k.kc.get_control_msg(timeout=10)["parent_header"]["msg_id"] != delete["header"]["msg_id"]:
+        pass
+    k.until_idle(k.send("comm_close", {"comm_id": comm_id, "data": {}}, header=on_sub))
+    assert k.output("print(c.closed)").strip() == "True"

@@ -60,8 +60,7 @@ class KernelTransport:
                 f"{msg_type} on comm {content['comm_id']}: data and metadata must be "
                 f"JSON-serializable ({err})"
             ) from err
-        header = parent.get("header") if parent else None
-        return header.get("subshell_id") if header else None
+        return _current_subshell()
 
     def reply(
         self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
@@ -104,6 +103,18 @@ class KernelTransport:
         finally:
             if events is not None:
                 events.trigger("post_execute")
+
+
+def _current_subshell() -> str | None:
+    """The subshell whose thread is running, None on the main shell or any other thread.
+
+    The frontend's reply on a comm is routed to the thread that last sent on it. This is the
+    thread that really sent, not the subshell named in the parent header: JupyterLab sends comm
+    messages to a per-target subshell and deletes that subshell when the comm closes, so routing
+    by header could send a comm_close to a subshell that no longer exists, and it would be lost.
+    """
+    name = threading.current_thread().name
+    return name.removeprefix("subshell-") if name.startswith("subshell-") else None
 
 
 def running_kernel() -> Any:

@@ -26,7 +26,7 @@ class Transport(Protocol):
     ) -> str | None:
         """Publish a message on iopub, parented to the request being handled.
 
-        Returns the subshell id of that request (None for the main shell), so that the
+        Returns the subshell whose thread is sending (None for the main shell), so that the
         frontend's reply can be routed back to the thread that sent.
         """
         ...
