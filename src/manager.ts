@@ -6,7 +6,13 @@
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { CommModel, modelForComm } from './model';
 import { findOutputArea, placeView } from './placement';
-import { commIsAlive, IJSONObject, isObject, IViewData } from './protocol';
+import {
+  batchOpenMetadata,
+  commIsAlive,
+  IJSONObject,
+  isObject,
+  IViewData
+} from './protocol';
 import { CommRegistry } from './registry';
 
 export interface ICommManagerOptions {
@@ -68,7 +74,8 @@ export class CommManager {
 
   /**
    * Opens a comm from the frontend; the kernel's reply or close lands in the model, and so does
-   * what its target handler prints or raises (shown under every view of the comm).
+   * what its target handler prints or raises (shown under every view of the comm). The model
+   * unpacks batches, so the comm_open tells the kernel it may send them.
    */
   openComm(
     kernel: Kernel.IKernelConnection,
@@ -78,7 +85,7 @@ export class CommManager {
     const comm = kernel.createComm(targetName);
     const model = modelForComm(comm, kernel.id);
     this.registry.add(model, kernel);
-    const future = comm.open(data);
+    const future = comm.open(data, batchOpenMetadata());
     if (future) {
       model.captureOutput(future);
     }

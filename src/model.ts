@@ -5,6 +5,7 @@
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
+import { unpackCommMsg } from './batch';
 import { OutputHistory, outputOf } from './outputs';
 import {
   closeReason,
@@ -105,8 +106,17 @@ export class CommModel {
     return this._error;
   }
 
+  /** The newest received messages (at most 200). */
   get log(): ReadonlyArray<JSONValue> {
     return this._log;
+  }
+
+  /**
+   * How many messages the kernel sent on this comm in all (each message of a batch, and a
+   * comm_close that carried data), including those `log` no longer holds.
+   */
+  get received(): number {
+    return this._received;
   }
 
   /** What kernel handlers printed, displayed or raised for the messages sent on this comm. */
@@ -137,22 +147,21 @@ export class CommModel {
 
   /** Applies a message from the kernel. Never throws: a bad message becomes `error`. */
   handleMessage(data: unknown): void {
-    this._log.push(data as JSONValue);
-    if (this._log.length > LOG_LIMIT) {
-      this._log.splice(0, this._log.length - LOG_LIMIT);
+    this._apply(data);
+    this._changed.emit();
+  }
+
+  /** Applies messages in order (a batch), with one change notification for all of them. */
+  handleMessages(messages: ReadonlyArray<unknown>): void {
+    if (messages.length) {
+      messages.forEach(data => this._apply(data));
+      this._changed.emit();
     }
-    let result: Result<IJSONObject>;
-    try {
-      result = this._reducer(this._state, data);
-    } catch (e) {
-      result = { ok: false, error: `Could not handle message: ${e}` };
-    }
-    if (result.ok) {
-      this._state = result.value;
-      this._error = null;
-    } else {
-      this._error = result.error;
-    }
+  }
+
+  /** A wire message that could not be read at all (a malformed batch): shown as `error`. */
+  rejectMessage(error: string): void {
+    this._error = error;
     this._changed.emit();
   }
 
@@ -163,7 +172,7 @@ export class CommModel {
       return;
     }
     if (data !== undefined && data !== null) {
-      this._log.push(data as JSONValue);
+      this._record(data);
     }
     this.disconnect(closeReason(data));
   }
@@ -215,11 +224,36 @@ export class CommModel {
     this._changed.emit();
   }
 
+  private _apply(data: unknown): void {
+    this._record(data);
+    let result: Result<IJSONObject>;
+    try {
+      result = this._reducer(this._state, data);
+    } catch (e) {
+      result = { ok: false, error: `Could not handle message: ${e}` };
+    }
+    if (result.ok) {
+      this._state = result.value;
+      this._error = null;
+    } else {
+      this._error = result.error;
+    }
+  }
+
+  private _record(data: unknown): void {
+    this._received += 1;
+    this._log.push(data as JSONValue);
+    if (this._log.length > LOG_LIMIT) {
+      this._log.splice(0, this._log.length - LOG_LIMIT);
+    }
+  }
+
   private _transport: ICommTransport | null;
   private _state: IJSONObject;
   private _reason: string;
   private _error: string | null = null;
   private _log: JSONValue[] = [];
+  private _received = 0;
   private _outputs = new OutputHistory();
   private _reducer: Reducer;
   private _changed = new Signal<this, void>(this);
@@ -245,7 +279,20 @@ export function modelForComm(
       }
     }
   });
-  comm.onMsg = msg => model.handleMessage(msg.content.data);
+  comm.onMsg = msg => deliver(model, msg);
   comm.onClose = msg => model.handleClose(msg.content.data);
   return model;
+}
+
+/** Hands a wire comm_msg to the model: each message of a batch in order, or itself. */
+export function deliver(
+  model: CommModel,
+  msg: KernelMessage.ICommMsgMsg
+): void {
+  const messages = unpackCommMsg(msg);
+  if (!messages.ok) {
+    model.rejectMessage(messages.error);
+    return;
+  }
+  model.handleMessages(messages.value.map(message => message.content.data));
 }

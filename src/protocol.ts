@@ -20,6 +20,46 @@ export interface IJSONObject {
   [key: string]: JSONValue;
 }
 
+/**
+ * The metadata key of ipycomm's flow control on comm messages (FLOW_KEY in protocol.py):
+ * `{"seq": n}` on every comm message the kernel publishes, plus `"batch": k` on a batch.
+ * See docs/flow-control.md.
+ */
+export const FLOW_KEY = 'ipycomm';
+/** The control-channel message by which a reader grants credit to the kernel. */
+export const CREDIT_MSG_TYPE = 'ipycomm_credit';
+/** The key of a batch's items in its comm data (BATCH_KEY in batch.py). */
+export const BATCH_KEY = 'ipycomm_batch';
+/** The largest window a reader may ask for (MAX_WINDOW in protocol.py). */
+export const MAX_WINDOW = 4096;
+
+/** The content of an `ipycomm_credit` message (CreditContent in protocol.py). */
+export interface ICreditContent {
+  /** Unique per reader: the kernel connection's clientId. */
+  reader: string;
+  /** The highest seq received. */
+  seq: number;
+  /** How many wire messages the reader accepts beyond seq. */
+  window: number;
+  /** Targets whose kernel-opened comms the reader unpacks batches for. */
+  batch_targets: string[];
+  /** The reader leaves; the kernel forgets it. */
+  closing: boolean;
+}
+
+/** One logical comm_msg inside a batch (BatchItem in batch.py). */
+export interface IBatchItem {
+  data: IJSONObject;
+  metadata?: IJSONObject;
+  /** How many of the batch message's buffers this item owns, in order; absent means 0. */
+  buffers?: number;
+}
+
+/** comm_open metadata of a comm whose frontend side unpacks batches. */
+export function batchOpenMetadata(): IJSONObject {
+  return { [FLOW_KEY]: { batch: true } };
+}
+
 /** Either a value or a human-readable reason why there is none. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -53,6 +93,18 @@ export type SliderMessage =
 
 export function isObject(value: unknown): value is IJSONObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** metadata.ipycomm of a message, when it is an object. */
+export function flowMetadataOf(metadata: unknown): IJSONObject | null {
+  const flow = isObject(metadata) ? metadata[FLOW_KEY] : undefined;
+  return isObject(flow) ? flow : null;
+}
+
+/** The kernel's sequence number of a message (metadata.ipycomm.seq), or null if it has none. */
+export function seqOf(metadata: unknown): number | null {
+  const seq = flowMetadataOf(metadata)?.seq;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : null;
 }
 
 function isFiniteNumber(value: unknown): value is number {

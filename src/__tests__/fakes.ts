@@ -37,6 +37,17 @@ export function kernelSends(comm: IFakeComm, data: unknown): void {
   comm.onMsg({ content: { data } });
 }
 
+/** Delivers a batch (docs/flow-control.md §3) of comm_msgs carrying `items` as data. */
+export function kernelSendsBatch(comm: IFakeComm, items: unknown[]): void {
+  comm.onMsg({
+    metadata: { ipycomm: { seq: 1, batch: items.length } },
+    content: {
+      comm_id: comm.commId,
+      data: { ipycomm_batch: items.map(data => ({ data })) }
+    }
+  } as { content: { data: unknown } });
+}
+
 export class FakeKernel {
   constructor(readonly id = 'kernel-1') {}
   isDisposed = false;

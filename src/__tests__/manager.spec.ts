@@ -6,7 +6,8 @@ import {
   fakeCell,
   fakeComm,
   FakeKernel,
-  kernelSends
+  kernelSends,
+  kernelSendsBatch
 } from './fakes';
 
 function setup(cells: unknown[] = []) {
@@ -124,6 +125,18 @@ describe('CommManager.resolve', () => {
     expect(manager.registry.get('c-live')).toBe(model);
   });
 
+  it('unpacks batches on a re-attached comm', async () => {
+    const { manager, kernel } = setup();
+    kernel.aliveComms = { 'c-live': { target_name: 'simple_slider' } };
+    const model = await manager.resolve(saved, kernel.asKernel);
+    kernelSendsBatch(kernel.created[0], [
+      { action: 'update_value', value: 7 },
+      { action: 'update_value', value: 8 }
+    ]);
+    expect(model.state).toEqual({ ...saved.state, value: 8 });
+    expect(model.received).toBe(2);
+  });
+
   it('shows the saved state, disconnected, when the comm is gone', async () => {
     const { manager, kernel } = setup();
     const model = await manager.resolve(saved, kernel.asKernel);
@@ -173,11 +186,14 @@ describe('CommManager.resolve', () => {
 });
 
 describe('CommManager.openComm', () => {
-  it('creates and opens a comm with the user’s data', () => {
+  it('creates and opens a comm with the user’s data, saying it unpacks batches', () => {
     const { manager, kernel } = setup();
     const model = manager.openComm(kernel.asKernel, 'my_widget', { hello: 1 });
     expect(kernel.createComm).toHaveBeenCalledWith('my_widget');
-    expect(kernel.created[0].open).toHaveBeenCalledWith({ hello: 1 });
+    expect(kernel.created[0].open).toHaveBeenCalledWith(
+      { hello: 1 },
+      { ipycomm: { batch: true } }
+    );
     kernelSends(kernel.created[0], { action: 'state', state: { value: 100 } });
     expect(model.state).toEqual({ value: 100 });
   });

@@ -1,4 +1,5 @@
-import { CommModel, ICommTransport } from '../model';
+import type { KernelMessage } from '@jupyterlab/services';
+import { CommModel, deliver, ICommTransport } from '../model';
 
 function sliderModel(
   transport: ICommTransport | null = { send: jest.fn(), close: jest.fn() }
@@ -46,13 +47,14 @@ describe('CommModel', () => {
     expect(model.log).toEqual([create, 'garbage']);
   });
 
-  it('keeps only the newest 200 log entries', () => {
+  it('keeps only the newest 200 log entries, and counts them all', () => {
     const model = sliderModel();
     for (let i = 0; i < 250; i++) {
       model.handleMessage({ action: 'noise', i });
     }
     expect(model.log).toHaveLength(200);
     expect(model.log[199]).toEqual({ action: 'noise', i: 249 });
+    expect(model.received).toBe(250);
   });
 
   it('shows the kernel reason when the kernel closes the comm', () => {
@@ -112,5 +114,57 @@ describe('CommModel', () => {
     model.setState({ value: 6 });
     model.disconnect('gone');
     expect(seen).toHaveBeenCalledTimes(3);
+  });
+});
+
+/** A wire comm_msg; a batch when `items` is given. */
+function wire(data: unknown, items?: unknown[]): KernelMessage.ICommMsgMsg {
+  const batch = items !== undefined;
+  return {
+    metadata: batch ? { ipycomm: { seq: 2, batch: items.length } } : {},
+    content: {
+      comm_id: 'c1',
+      data: batch ? { ipycomm_batch: items.map(d => ({ data: d })) } : data
+    },
+    buffers: []
+  } as unknown as KernelMessage.ICommMsgMsg;
+}
+
+describe('deliver', () => {
+  it('hands a plain message to the model', () => {
+    const model = sliderModel();
+    deliver(model, wire(create));
+    expect(model.state).toEqual(create.config);
+  });
+
+  it('applies every message of a batch in order, with one change notification', () => {
+    const model = sliderModel();
+    const seen = jest.fn();
+    model.changed.connect(seen);
+    deliver(
+      model,
+      wire(null, [
+        create,
+        { action: 'update_value', value: 7 },
+        { action: 'update_value', value: 2 }
+      ])
+    );
+    expect(model.state).toEqual({ min: 0, max: 10, value: 2 });
+    expect(model.received).toBe(3);
+    expect(model.log).toHaveLength(3);
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a malformed batch as an error and keeps the state', () => {
+    const model = sliderModel();
+    model.handleMessage(create);
+    const bad = wire(null, []);
+    (bad.content.data as { ipycomm_batch: unknown }).ipycomm_batch = 'oops';
+    deliver(model, bad);
+    expect(model.error).toMatch(/Batch: .* must be a list/);
+    expect(model.state).toEqual(create.config);
+    expect(model.connected).toBe(true);
+    deliver(model, wire({ action: 'update_value', value: 1 }));
+    expect(model.error).toBeNull();
   });
 });
