@@ -4,11 +4,12 @@
  * and once per connection however many notebooks share the kernel.
  *
  * A restart keeps the same connection (and its registered targets) but destroys every comm,
- * so restarts are reported here too.
+ * so restarts are reported here too. Each connection is also one flow-control reader (flow.ts).
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
+import { watchCredits } from './flow';
 import { refuseUnknownTargets } from './unknowntargets';
 
 export interface IKernelEvents {
@@ -32,7 +33,11 @@ const LOST: Partial<Record<KernelMessage.Status, string>> = {
 
 const registered = new WeakSet<Kernel.IKernelConnection>();
 
-/** Registers the targets on a connection; calling it again for the same connection is a no-op. */
+/**
+ * Registers the targets on a connection, and makes the connection a flow-control reader whose
+ * batch targets are these targets (their models unpack batches). Calling it again for the same
+ * connection is a no-op.
+ */
 export function registerTargets(
   kernel: Kernel.IKernelConnection,
   targets: ReadonlyArray<string>,
@@ -61,6 +66,7 @@ export function registerTargets(
     });
   }
   refuseUnknownTargets(kernel);
+  watchCredits(kernel, targets);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
     if (reason) {

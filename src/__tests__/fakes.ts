@@ -50,10 +50,19 @@ export function kernelSendsBatch(comm: IFakeComm, items: unknown[]): void {
 
 export class FakeKernel {
   constructor(readonly id = 'kernel-1') {}
+  clientId = `client-of-${this.id}`;
+  username = 'tester';
   isDisposed = false;
   statusChanged = new Signal<this, KernelMessage.Status>(this);
   disposed = new Signal<this, void>(this);
   anyMessage = new Signal<this, { msg: unknown; direction: string }>(this);
+  iopubMessage = new Signal<this, KernelMessage.IIOPubMessage>(this);
+  /** Control messages sent (credits); each returns a future that is disposed at once. */
+  sendControlMessage = jest.fn(
+    (_msg: unknown, _expectReply?: boolean, _disposeOnDone?: boolean) => ({
+      dispose: jest.fn()
+    })
+  );
   handleComms = true;
   targets = new Map<string, (comm: unknown, msg: unknown) => void>();
   registerCommTarget = jest.fn(

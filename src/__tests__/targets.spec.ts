@@ -1,4 +1,5 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
+import type { KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import {
   IKernelEvents,
@@ -55,6 +56,22 @@ describe('registerTargets', () => {
     registerTargets(kernel.asKernel, ['simple_slider'], ev);
     kernel.disposed.emit();
     expect(ev.onConnectionDisposed).toHaveBeenCalledWith(kernel);
+  });
+
+  it('makes each connection one flow-control reader whose batch targets are the targets', () => {
+    const kernel = new FakeKernel();
+    registerTargets(kernel.asKernel, ['simple_slider', 'my_widget'], events());
+    registerTargets(kernel.asKernel, ['simple_slider', 'my_widget'], events());
+    kernel.iopubMessage.emit({
+      metadata: { ipycomm: { seq: 1 } }
+    } as unknown as KernelMessage.IIOPubMessage);
+    expect(kernel.sendControlMessage).toHaveBeenCalledTimes(1);
+    expect(kernel.sendControlMessage.mock.calls[0][0]).toMatchObject({
+      content: {
+        reader: kernel.clientId,
+        batch_targets: ['simple_slider', 'my_widget']
+      }
+    });
   });
 
   it('keeps a failing handler from throwing into the kernel connection', () => {
