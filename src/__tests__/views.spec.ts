@@ -3,7 +3,7 @@
  */
 import { Coalescer } from '../coalesce';
 import { CommModel } from '../model';
-import { MyWidgetView } from '../mywidget';
+import { countText, MyWidgetView } from '../mywidget';
 import { SliderView } from '../slider';
 import { ManualFrames } from './fakes';
 
@@ -127,13 +127,31 @@ describe('SliderView', () => {
 describe('MyWidgetView', () => {
   function setup() {
     const { model: m, transport } = model('my_widget');
-    const view = new MyWidgetView(m);
+    const frames = new ManualFrames();
+    const view = new MyWidgetView(m, frames);
     const q = <T extends Element>(sel: string) =>
       view.node.querySelector(sel) as unknown as T;
     const text = q<HTMLTextAreaElement>('textarea');
     const [send, close] = Array.from(view.node.querySelectorAll('button'));
     const inputError = q<HTMLElement>('.jp-ipycomm-input-error');
-    return { model: m, transport, view, text, send, close, inputError, q };
+    const count = q<HTMLElement>('.jp-ipycomm-count');
+    const entries = () =>
+      Array.from(view.node.querySelectorAll('.jp-ipycomm-log-entry')).map(
+        li => li.textContent
+      );
+    return {
+      model: m,
+      transport,
+      view,
+      text,
+      send,
+      close,
+      inputError,
+      q,
+      count,
+      entries,
+      frames
+    };
   }
 
   it('shows received messages newest last, as text', () => {
@@ -151,6 +169,43 @@ describe('MyWidgetView', () => {
       '{"action":"echo","original":"<img src=x onerror=alert(1)>"}'
     ]);
     expect(view.node.querySelector('img')).toBeNull();
+  });
+
+  it('says how many messages arrived, beyond the 200 the log keeps', () => {
+    const { model: m, count, entries } = setup();
+    expect(count.textContent).toBe('0 messages received');
+    m.handleMessage({ action: 'first' });
+    expect(count.textContent).toBe('1 message received');
+    for (let i = 0; i < 249; i++) {
+      m.handleMessage({ i });
+    }
+    expect(count.textContent).toBe('250 messages received, the last 200 shown');
+    const shown = entries();
+    expect(shown).toHaveLength(200);
+    expect(shown[0]).toBe('{"i":49}');
+    expect(shown[199]).toBe('{"i":248}');
+  });
+
+  it('shows the messages a model received before the view existed', () => {
+    const { model: m } = model('my_widget');
+    m.handleMessages([{ a: 1 }, { a: 2 }]);
+    const view = new MyWidgetView(m, new ManualFrames());
+    const items = view.node.querySelectorAll('.jp-ipycomm-log-entry');
+    expect(Array.from(items).map(li => li.textContent)).toEqual([
+      '{"a":1}',
+      '{"a":2}'
+    ]);
+    expect(view.node.textContent).toContain('2 messages received');
+  });
+
+  it('scrolls the log at most once per frame', () => {
+    const { model: m, frames } = setup();
+    m.handleMessage({ a: 1 });
+    m.handleMessage({ a: 2 });
+    expect(frames.requested).toBe(1);
+    frames.frame();
+    m.handleMessage({ a: 3 });
+    expect(frames.requested).toBe(1);
   });
 
   it('sends valid JSON', () => {
@@ -179,5 +234,14 @@ describe('MyWidgetView', () => {
     expect(transport.close).toHaveBeenCalled();
     expect(m.connected).toBe(false);
     expect(send.disabled && text.disabled).toBe(true);
+  });
+});
+
+describe('countText', () => {
+  it('says how many arrived, and how many are shown when not all', () => {
+    expect(countText(20000, 200)).toBe(
+      '20000 messages received, the last 200 shown'
+    );
+    expect(countText(3, 3)).toBe('3 messages received');
   });
 });
