@@ -24,7 +24,14 @@ class RecordingTransport:
         self._lock = threading.Lock()
 
     def publish(
-        self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any], buffers: Any
+        self,
+        msg_type: str,
+        content: dict[str, Any],
+        metadata: dict[str, Any],
+        buffers: Any,
+        *,
+        target_name: str | None = None,
+        peer_unpacks: bool = False,
     ) -> str | None:
         with self._lock:
             self.published.append((msg_type, content, metadata, buffers))

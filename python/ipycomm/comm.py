@@ -71,6 +71,8 @@ class Comm:
         self._close_callback: CommCallback | None = None
         self._closed_why = "it was never opened"
         self._reply_subshell: object = _NOT_PUBLISHED
+        #: The frontend opened this comm saying it unpacks batches (docs/flow-control.md §3).
+        self.peer_unpacks = False
         # A secondary comm is opened by its peer: it is live from the start.
         self._closed = primary
         if primary:
@@ -195,7 +197,14 @@ class Comm:
     ) -> None:
         data, metadata, checked = check_payload(method, data, metadata, buffers)
         content = {"comm_id": self.comm_id, "data": data, **keys}
-        self._reply_subshell = self._manager.transport.publish(msg_type, content, metadata, checked)
+        self._reply_subshell = self._manager.transport.publish(
+            msg_type,
+            content,
+            metadata,
+            checked,
+            target_name=self.target_name,
+            peer_unpacks=self.peer_unpacks,
+        )
 
     def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
         # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply

@@ -17,20 +17,25 @@ from typing import Any
 
 from .comm import Comm
 from .manager import CommManager, installed_manager, log, set_installed_manager
-from .protocol import Message
+from .outbox import Outbox, Outgoing, Wire
+from .protocol import CREDIT_MSG_TYPE, Message, ProtocolError, parse_credit
 
 _HANDLED = ("comm_open", "comm_msg", "comm_close", "comm_info_request")
 _install_lock = threading.Lock()
 
 
 class KernelTransport:
-    """Publishes comm messages on a running ipykernel's iopub channel."""
+    """Publishes comm messages on a running ipykernel's iopub channel, through an outbox that
+    keeps them within the readers' credit (docs/flow-control.md)."""
 
     def __init__(self, kernel: Any) -> None:
         self.kernel = kernel
         # jupyter_client's Session numbers messages without a lock; sends from many threads
         # would otherwise be able to reuse a msg_id.
         self._send_lock = threading.Lock()
+        # Batches are spliced from JSON; another packer gets plain messages only.
+        self._json = getattr(kernel.session, "packer", "json") == "json"
+        self.outbox = Outbox(self._send_wire, self._wake, self._may_block)
 
     def publish(
         self,
@@ -38,29 +43,94 @@ class KernelTransport:
         content: dict[str, Any],
         metadata: dict[str, Any],
         buffers: list[Any] | None,
+        *,
+        target_name: str | None = None,
+        peer_unpacks: bool = False,
     ) -> str | None:
-        kernel = self.kernel
-        # The request this thread or task is handling: an execute_request, or the comm
-        # message whose callback is sending. ipykernel keeps it in a context variable.
-        parent = kernel.get_parent()
-        topic = f"comm-{content['comm_id']}".encode()
+        comm_id = content["comm_id"]
         try:
-            with self._send_lock:
-                kernel.session.send(
-                    kernel.iopub_socket,
-                    msg_type,
-                    content,
-                    parent=parent,
-                    ident=topic,
-                    metadata=metadata,
-                    buffers=buffers,
-                )
+            packed, data = self._pack_content(content)
+            if metadata:
+                self.kernel.session.pack(metadata)  # raises here, at the caller, if it can't
         except (TypeError, ValueError) as err:
             raise TypeError(
-                f"{msg_type} on comm {content['comm_id']}: data and metadata must be "
-                f"JSON-serializable ({err})"
+                f"{msg_type} on comm {comm_id}: data and metadata must be JSON-serializable ({err})"
             ) from err
+        self.outbox.put(
+            Outgoing(
+                msg_type,
+                comm_id,
+                packed,
+                dict(metadata),
+                list(buffers or []),
+                # The request this thread or task is handling: an execute_request, or the comm
+                # message whose callback is sending. ipykernel keeps it in a context variable.
+                self.kernel.get_parent(),
+                data=data,
+                target_name=target_name,
+                peer_unpacks=peer_unpacks,
+            )
+        )
         return _current_subshell()
+
+    def _pack_content(self, content: dict[str, Any]) -> tuple[bytes, bytes | None]:
+        """The packed content, and its data alone as JSON when batches may carry it."""
+        pack = self.kernel.session.pack
+        if not self._json:
+            return pack(content), None
+        # Serialize the data once: the content is spliced around it.
+        data = pack(content["data"])
+        rest = b"".join(b",%s:%s" % (pack(k), pack(v)) for k, v in content.items() if k != "data")
+        return b'{"data":%s%s}' % (data, rest), data
+
+    def handle_credit(self, stream: Any, ident: Any, msg: Message) -> None:
+        """The control channel's ``ipycomm_credit`` handler."""
+        del stream, ident
+        try:
+            credit = parse_credit(msg)
+        except ProtocolError as err:
+            log.error("ipycomm ignored a malformed credit: %s", err)
+            return
+        self.outbox.credit(credit)
+
+    # -- the outbox's side: the IOPub thread ------------------------------------------------------
+
+    def _send_wire(self, wire: Wire) -> None:
+        kernel = self.kernel
+        thread: Any = getattr(kernel, "iopub_thread", None)
+        # On the IOPub thread the PUB socket is ours to use; elsewhere (a forked child, or
+        # a kernel shutting down) the kernel's iopub socket proxy knows what to do.
+        on_iopub = thread is not None and threading.current_thread() is thread.thread
+        socket = thread.socket if on_iopub else kernel.iopub_socket
+        with self._send_lock:
+            kernel.session.send(
+                socket,
+                wire.msg_type,
+                wire.content,
+                parent=wire.parent,
+                ident=f"comm-{wire.comm_id}".encode(),
+                metadata=wire.metadata,
+                buffers=wire.buffers,
+            )
+
+    def _wake(self, delay: float) -> None:
+        thread = getattr(self.kernel, "iopub_thread", None)
+        if thread is None:
+            self.outbox.flush()
+        elif delay <= 0:
+            thread.schedule(self.outbox.flush)
+        else:
+            loop = thread.io_loop
+            loop.add_callback(lambda: loop.call_later(delay, self.outbox.flush))
+
+    def _may_block(self) -> bool:
+        # The IOPub thread sends and the control thread takes credits: neither may wait for room.
+        current = threading.current_thread()
+        for name in ("iopub_thread", "control_thread"):
+            thread = getattr(self.kernel, name, None)
+            if thread is not None and current is getattr(thread, "thread", thread):
+                return False
+        return True
 
     def reply(
         self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
@@ -144,20 +214,32 @@ def install(kernel: Any = None) -> CommManager:
         if isinstance(current, CommManager):
             manager = current
         else:
-            manager = CommManager(KernelTransport(kernel))
+            transport = KernelTransport(kernel)
+            manager = CommManager(transport)
             if current is not None:
                 manager.take_over(current)
             kernel.comm_manager = manager
-            for msg_type in _HANDLED:
-                kernel.shell_handlers[msg_type] = getattr(manager, msg_type)
-            # The control channel also answers comm_info_request.
-            control = getattr(kernel, "control_handlers", None)
-            if isinstance(control, dict) and "comm_info_request" in control:
-                control["comm_info_request"] = manager.comm_info_request
-            _route_kernel_log(kernel)
+            _hook_kernel(kernel, manager, transport)
         _provide_comm_package(manager)
         set_installed_manager(manager)
         return manager
+
+
+def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) -> None:
+    for msg_type in _HANDLED:
+        kernel.shell_handlers[msg_type] = getattr(manager, msg_type)
+    control = getattr(kernel, "control_handlers", None)
+    if isinstance(control, dict):
+        # The control channel also answers comm_info_request, and takes credits: it is served
+        # even while a cell runs, which is when credits matter most.
+        if "comm_info_request" in control:
+            control["comm_info_request"] = manager.comm_info_request
+        control[CREDIT_MSG_TYPE] = transport.handle_credit
+    events = getattr(getattr(kernel, "shell", None), "events", None)
+    if events is not None:
+        # A request ends (and the kernel goes idle) only once its comm messages are out.
+        events.register("post_execute", transport.outbox.drain)
+    _route_kernel_log(kernel)
 
 
 def load_ipython_extension(ipython: Any) -> None:

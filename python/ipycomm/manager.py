@@ -17,6 +17,7 @@ from .protocol import (
     parse_info_request,
     parse_msg,
     parse_open,
+    peer_unpacks,
 )
 from .transport import Transport
 
@@ -163,6 +164,7 @@ class CommManager:
             target_module=content.get("target_module"),
             manager=self,
         )
+        comm.peer_unpacks = peer_unpacks(msg)
         self.register_comm(comm)
         try:
             with self.transport.handling(msg):

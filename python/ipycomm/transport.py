@@ -23,8 +23,15 @@ class Transport(Protocol):
         content: dict[str, Any],
         metadata: dict[str, Any],
         buffers: list[Any] | None,
+        *,
+        target_name: str | None = None,
+        peer_unpacks: bool = False,
     ) -> str | None:
         """Publish a message on iopub, parented to the request being handled.
+
+        ``target_name`` and ``peer_unpacks`` describe the comm, so that a burst of messages on
+        it may be packed into a batch for readers that unpack them (docs/flow-control.md).
+        Raises TypeError at once if data or metadata cannot be serialized.
 
         Returns the subshell whose thread is sending (None for the main shell), so that the
         frontend's reply can be routed back to the thread that sent.

@@ -1,0 +1,96 @@
+"""Batches: several comm_msgs of one comm packed into one wire message (docs/flow-control.md §3).
+
+The kernel packs a batch only for a peer that unpacks it; :func:`unpack` is the reader side,
+used by :mod:`ipycomm.client` and mirrored by ``src/batch.ts``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, NotRequired, TypedDict
+
+from .protocol import FLOW_KEY, Message, ProtocolError
+
+BATCH_KEY = "ipycomm_batch"
+#: The most items, and roughly the most bytes, one batch carries.
+MAX_ITEMS = 1000
+MAX_BYTES = 1 << 20
+
+
+class BatchItem(TypedDict):
+    data: dict[str, Any]
+    metadata: NotRequired[dict[str, Any]]
+    buffers: NotRequired[int]
+
+
+class Packed(TypedDict):
+    """One comm_msg as the kernel queued it: its data already serialized as JSON."""
+
+    data: bytes
+    metadata: dict[str, Any]
+    buffers: int
+
+
+def pack(comm_id: str, items: Sequence[Packed]) -> bytes:
+    """The JSON content of one batch comm_msg carrying ``items`` in order.
+
+    Spliced from each item's serialized data, so a burst is serialized once, when it was sent.
+    """
+    parts = []
+    for item in items:
+        part = [b'{"data":', item["data"]]
+        if item["metadata"]:
+            part += [b',"metadata":', _dumps(item["metadata"])]
+        if item["buffers"]:
+            part.append(b',"buffers":%d' % item["buffers"])
+        part.append(b"}")
+        parts.append(b"".join(part))
+    return b'{"comm_id":%s,"data":{"%s":[%s]}}' % (
+        _dumps(comm_id),
+        BATCH_KEY.encode(),
+        b",".join(parts),
+    )
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+
+
+def is_batch(msg: Message) -> bool:
+    flow = (msg.get("metadata") or {}).get(FLOW_KEY)
+    return isinstance(flow, dict) and "batch" in flow
+
+
+def unpack(msg: Message) -> list[Message]:
+    """The comm_msgs a wire message carries, in order: itself unless it is a batch.
+
+    Each unpacked message is a copy of ``msg`` with that item's data, metadata and buffers.
+    Raises ProtocolError naming what is wrong with a malformed batch.
+    """
+    if not is_batch(msg):
+        return [msg]
+    content = msg.get("content") or {}
+    items = (content.get("data") or {}).get(BATCH_KEY)
+    if not isinstance(items, list):
+        raise ProtocolError(f"batch: content.data.{BATCH_KEY} must be a list")
+    buffers = list(msg.get("buffers") or [])
+    unpacked, used = [], 0
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
+            raise ProtocolError(f"batch: item {index} must be an object with a data object")
+        count = item.get("buffers", 0)
+        if not isinstance(count, int) or count < 0 or used + count > len(buffers):
+            raise ProtocolError(f"batch: item {index} claims {count!r} buffers, not available")
+        unpacked.append(
+            {
+                **msg,
+                "content": {"comm_id": content.get("comm_id"), "data": item["data"]},
+                "metadata": item.get("metadata") or {},
+                "buffers": buffers[used : used + count],
+            }
+        )
+        used += count
+    if used != len(buffers):
+        raise ProtocolError(f"batch: {len(buffers) - used} buffers belong to no item")
+    return unpacked

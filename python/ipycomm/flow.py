@@ -1,0 +1,89 @@
+"""Credit-based flow control: which readers take part and how far each lets the kernel send.
+
+Pure bookkeeping (docs/flow-control.md §2). :class:`ipycomm.outbox.Outbox` holds the lock and
+asks :class:`Readers` how far it may send; the credits arrive on the kernel's control thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .protocol import CreditContent
+
+#: Seconds a reader may stay silent while messages wait for it before it is dropped.
+STALE_AFTER = 10.0
+
+
+@dataclass
+class _Reader:
+    acked: int
+    window: int
+    batch_targets: frozenset[str]
+    heard_at: float
+    #: When messages first had to wait for this reader since it was last heard from.
+    waited_since: float | None = None
+
+
+class Readers:
+    """The readers taking part in flow control. Not thread-safe: the caller holds a lock."""
+
+    def __init__(
+        self, stale_after: float = STALE_AFTER, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._readers: dict[str, _Reader] = {}
+        #: Seconds a reader may stay silent while messages wait for it.
+        self.stale_after = stale_after
+        self._clock = clock
+
+    def __len__(self) -> int:
+        return len(self._readers)
+
+    def credit(self, credit: CreditContent) -> None:
+        """Record a credit: registers a new reader, moves one on, or forgets a closing one."""
+        name = credit["reader"]
+        if credit["closing"]:
+            self._readers.pop(name, None)
+            return
+        self._readers[name] = _Reader(
+            acked=credit["seq"],
+            window=credit["window"],
+            batch_targets=frozenset(credit["batch_targets"]),
+            heard_at=self._clock(),
+        )
+
+    def limit(self) -> int | None:
+        """The highest seq that may be sent now; None when no reader takes part (no limit)."""
+        if not self._readers:
+            return None
+        return min(r.acked + r.window for r in self._readers.values())
+
+    def unpacks(self, target_name: str) -> bool:
+        """Whether every live reader unpacks batches on comms to ``target_name`` (False if none)."""
+        readers = self._readers.values()
+        return bool(readers) and all(target_name in r.batch_targets for r in readers)
+
+    def drop_stale(self, next_seq: int) -> list[str]:
+        """Forget readers that hold back ``next_seq`` and were silent for ``stale_after`` since
+        messages started waiting for them; returns their ids. Also starts the waiting clock
+        of readers that just began holding messages back."""
+        now = self._clock()
+        dropped = []
+        for name, reader in list(self._readers.items()):
+            if next_seq <= reader.acked + reader.window:
+                reader.waited_since = None
+                continue
+            if reader.waited_since is None or reader.waited_since < reader.heard_at:
+                reader.waited_since = now
+            if now - reader.waited_since >= self.stale_after:
+                del self._readers[name]
+                dropped.append(name)
+        return dropped
+
+    def seconds_until_stale(self) -> float | None:
+        """How long until the first waiting reader would go stale; None if none is waiting."""
+        waiting = [r.waited_since for r in self._readers.values() if r.waited_since is not None]
+        if not waiting:
+            return None
+        return max(0.0, min(waiting) + self.stale_after - self._clock())

@@ -1,0 +1,218 @@
+"""The kernel's outbox: every comm message ipycomm publishes waits here, in order, until the
+readers' credit lets it go (docs/flow-control.md).
+
+Callers ``put`` already-serialized messages; ``flush`` runs on one sending thread (the kernel's
+IOPub thread), numbers the messages, packs bursts on one comm into batches, and hands wire
+messages to ``send``. With no reader taking part, everything goes out at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .batch import MAX_BYTES, MAX_ITEMS, Packed, pack
+from .flow import Readers
+from .protocol import FLOW_KEY, CreditContent
+
+log = logging.getLogger("ipycomm")
+
+#: Put blocks its caller while the outbox holds this many messages or bytes.
+MAX_QUEUED = 10_000
+MAX_QUEUED_BYTES = 64 << 20
+
+
+@dataclass
+class Outgoing:
+    """One comm message, serialized when it was sent so later changes to its dicts don't leak."""
+
+    msg_type: str
+    comm_id: str
+    #: The whole content, packed.
+    content: bytes
+    metadata: dict[str, Any]
+    buffers: list[Any]
+    parent: Any
+    #: The data alone as JSON, when the message may join a batch; None when it may not.
+    data: bytes | None = None
+    #: The comm's target, for readers that unpack batches on some targets only.
+    target_name: str | None = None
+    #: The comm's frontend said it unpacks batches.
+    peer_unpacks: bool = False
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = len(self.content) + sum(memoryview(b).nbytes for b in self.buffers)
+
+
+@dataclass
+class Wire:
+    """One message on the wire: a single comm message, or a batch of them."""
+
+    msg_type: str
+    comm_id: str
+    content: bytes
+    metadata: dict[str, Any]
+    buffers: list[Any]
+    parent: Any
+
+
+class Outbox:
+    """An ordered, bounded queue between ``Comm.send`` and the iopub socket.
+
+    ``send(wire)`` publishes on the sending thread; ``wake(delay)`` arranges for ``flush`` to run
+    there after ``delay`` seconds; ``may_block()`` says whether the calling thread may wait for
+    room (the sending and control threads must never wait: they are the ones that make room).
+    """
+
+    def __init__(
+        self,
+        send: Callable[[Wire], None],
+        wake: Callable[[float], None],
+        may_block: Callable[[], bool],
+        readers: Readers | None = None,
+        max_queued: int = MAX_QUEUED,
+        max_queued_bytes: int = MAX_QUEUED_BYTES,
+    ) -> None:
+        self._send = send
+        self._wake = wake
+        self._may_block = may_block
+        self._readers = readers if readers is not None else Readers()
+        self._max_queued = max_queued
+        self._max_queued_bytes = max_queued_bytes
+        self._cond = threading.Condition()
+        self._send_lock = threading.Lock()
+        self._queue: deque[Outgoing] = deque()
+        self._bytes = 0
+        self._seq = 0
+        self._scheduled = False
+        self._timer_due: float | None = None
+
+    @property
+    def readers(self) -> Readers:
+        return self._readers
+
+    # -- callers' side ---------------------------------------------------------------------------
+
+    def put(self, item: Outgoing) -> None:
+        """Queue a message, waiting while the outbox is full (and the caller may wait)."""
+        with self._cond:
+            while self._full() and self._may_block():
+                self._cond.wait(timeout=1.0)
+            self._queue.append(item)
+            self._bytes += item.size
+            schedule = not self._scheduled
+            self._scheduled = True
+        if schedule:
+            self._wake(0.0)
+
+    def drain(self) -> None:
+        """Wait until everything queued so far is sent (unless the caller may not wait).
+
+        Runs at the end of each request, so the kernel reports idle only once the request's
+        comm messages are on the wire, as the stock comm layer does.
+        """
+        with self._cond:
+            while self._queue and self._may_block():
+                self._cond.wait(timeout=1.0)
+
+    def credit(self, credit: CreditContent) -> None:
+        """A reader's credit (from the control thread): record it and send what it allows."""
+        with self._cond:
+            self._readers.credit(credit)
+            schedule = bool(self._queue) and not self._scheduled
+            self._scheduled = self._scheduled or schedule
+        if schedule:
+            self._wake(0.0)
+
+    def _full(self) -> bool:
+        return len(self._queue) >= self._max_queued or self._bytes >= self._max_queued_bytes
+
+    # -- the sending thread ----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Send everything the readers' credit allows, in order."""
+        with self._send_lock:
+            with self._cond:
+                self._scheduled = False
+                wires = self._take()
+                if self._queue:
+                    for name in self._readers.drop_stale(self._seq + 1):
+                        log.warning(
+                            "ipycomm: reader %s sent no credit for a long time while %d "
+                            "messages waited for it; it no longer holds the kernel back",
+                            name,
+                            len(self._queue),
+                        )
+                        wires.extend(self._take())
+                delay = self._readers.seconds_until_stale() if self._queue else None
+                self._cond.notify_all()
+            for wire in wires:
+                try:
+                    self._send(wire)
+                except Exception:
+                    log.exception(
+                        "ipycomm: could not publish %s on comm %s", wire.msg_type, wire.comm_id
+                    )
+        if delay is not None:
+            # Held back by a reader: look again when it would go stale, even if no one sends.
+            self._wake(delay)
+
+    def _take(self) -> list[Wire]:
+        """Pop the messages the credit allows, numbered, bursts packed into batches."""
+        limit = self._readers.limit()
+        wires = []
+        while self._queue and (limit is None or self._seq < limit):
+            group = [self._queue.popleft()]
+            if self._batchable(group[0]):
+                size = group[0].size
+                while (
+                    self._queue
+                    and len(group) < MAX_ITEMS
+                    and size < MAX_BYTES
+                    and _joins(group[0], self._queue[0])
+                ):
+                    group.append(self._queue.popleft())
+                    size += group[-1].size
+            self._bytes -= sum(item.size for item in group)
+            self._seq += 1
+            wires.append(_wire(self._seq, group))
+        return wires
+
+    def _batchable(self, item: Outgoing) -> bool:
+        if item.data is None or item.msg_type != "comm_msg":
+            return False
+        if item.peer_unpacks:
+            return True
+        return item.target_name is not None and self._readers.unpacks(item.target_name)
+
+
+def _joins(first: Outgoing, item: Outgoing) -> bool:
+    return (
+        item.msg_type == "comm_msg"
+        and item.data is not None
+        and item.comm_id == first.comm_id
+        and (item.parent is first.parent or item.parent == first.parent)
+    )
+
+
+def _wire(seq: int, group: list[Outgoing]) -> Wire:
+    first = group[0]
+    if len(group) == 1:
+        metadata = {**first.metadata, FLOW_KEY: {"seq": seq}}
+        return Wire(
+            first.msg_type, first.comm_id, first.content, metadata, first.buffers, first.parent
+        )
+    items: list[Packed] = []
+    buffers: list[Any] = []
+    for item in group:
+        assert item.data is not None
+        items.append(Packed(data=item.data, metadata=item.metadata, buffers=len(item.buffers)))
+        buffers.extend(item.buffers)
+    content = pack(first.comm_id, items)
+    metadata = {FLOW_KEY: {"seq": seq, "batch": len(group)}}
+    return Wire("comm_msg", first.comm_id, content, metadata, buffers, first.parent)
