@@ -166,23 +166,37 @@ export function sendCredit(kernel: IFlowKernel, content: ICreditContent): void {
   kernel.sendControlMessage(msg, false, true).dispose();
 }
 
+/** Where the page says it goes away (window in the browser). */
+export interface IPageEvents {
+  addEventListener(type: 'pagehide', listener: (event: Event) => void): void;
+  removeEventListener(type: 'pagehide', listener: (event: Event) => void): void;
+}
+
+export interface IWatchCreditsOptions extends Partial<ICreditReaderOptions> {
+  /** The reader also closes when the page goes away for good (a reload); null: never. */
+  page?: IPageEvents | null;
+}
+
 /**
  * Makes a kernel connection a flow-control reader: credits for what it handles, a closing
- * credit when the connection is disposed. Returns the reader (for tests and diagnostics).
+ * credit when the connection is disposed or the page unloads (else the kernel would hold
+ * messages back for a reader that is gone, until its 10 s timeout). Returns the reader.
  */
 export function watchCredits(
   kernel: IFlowKernel,
   batchTargets: ReadonlyArray<string>,
-  options: Partial<ICreditReaderOptions> = {}
+  options: IWatchCreditsOptions = {}
 ): CreditReader {
+  const { page = typeof window === 'undefined' ? null : window, ...rest } =
+    options;
   const reader = new CreditReader({
     reader: kernel.clientId,
     batchTargets,
     send: content => sendCredit(kernel, content),
-    ...options
+    ...rest
   });
   const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
-    // A throw here would go up the connection's message chain, past every other comm.
+    // Lumino would catch and log a throw; catching it here says where it came from.
     try {
       const seq = seqOf(msg.metadata);
       if (seq !== null) {
@@ -192,9 +206,17 @@ export function watchCredits(
       console.warn('ipycomm: flow control failed on a message', e);
     }
   };
+  const onPageHide = (event: Event) => {
+    // A page kept in the back/forward cache may come back; its reader stays.
+    if (!(event as PageTransitionEvent).persisted) {
+      reader.close();
+    }
+  };
   kernel.iopubMessage.connect(onIOPub);
+  page?.addEventListener('pagehide', onPageHide);
   kernel.disposed.connect(() => {
     kernel.iopubMessage.disconnect(onIOPub);
+    page?.removeEventListener('pagehide', onPageHide);
     reader.close();
   });
   return reader;

@@ -219,6 +219,22 @@ describe('watchCredits', () => {
     ]);
   });
 
+  it('sends a closing credit when the page goes away, not when it is only cached', () => {
+    const kernel = new FakeKernel();
+    const page = new EventTarget();
+    const r = watchCredits(kernel, TARGETS, { page });
+    kernel.iopubMessage.emit(iopub({ ipycomm: { seq: 4 } }));
+    page.dispatchEvent(
+      Object.assign(new Event('pagehide'), { persisted: true })
+    );
+    expect(r.isClosed).toBe(false);
+    page.dispatchEvent(
+      Object.assign(new Event('pagehide'), { persisted: false })
+    );
+    expect(r.isClosed).toBe(true);
+    expect(kernel.sendControlMessage).toHaveBeenCalledTimes(2);
+  });
+
   it('never throws into the connection’s signal, even when sending throws', () => {
     const kernel = new FakeKernel();
     kernel.sendControlMessage.mockImplementation(() => {
