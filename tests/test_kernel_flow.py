@@ -1,0 +1,174 @@
+"""Flow control and batches against a real kernel: readers granting credit over the control
+channel, a reader that falls behind, batches, and readers that stop talking."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from ipycomm.client import CommReader
+from jupyter_client.session import Session
+from kernel_driver import KernelDriver, Msg
+
+OPEN = "from ipycomm import Comm\nc = Comm(target_name='flow')"
+
+
+@pytest.fixture
+def register(kernel: KernelDriver) -> Iterator[Any]:
+    """Makes readers on the test's kernel that have registered, and closes them afterwards."""
+    readers: list[CommReader] = []
+
+    def make(client: Any = None, **options: Any) -> CommReader:
+        reader = CommReader(client or kernel.kc, **options)
+        readers.append(reader)
+        for msg in kernel.execute(OPEN):
+            reader.receive(msg)  # the comm_open is numbered: the reader credits
+        assert reader.last_credit_id is not None
+        kernel.until_idle(reader.last_credit_id)  # the kernel has taken the credit
+        return reader
+
+    yield make
+    for reader in readers:
+        reader.close()
+        if reader.last_credit_id is not None:
+            kernel.until_idle(reader.last_credit_id)
+    kernel.drain()
+    kernel.execute("c.close()")
+
+
+def read_until(kernel: KernelDriver, predicate: Any, timeout: float = 60) -> list[Msg]:
+    """Raw iopub messages up to and including the first one matching predicate."""
+    messages = []
+    while True:
+        msg = kernel.kc.get_iopub_msg(timeout=timeout)
+        messages.append(msg)
+        if predicate(msg):
+            return messages
+
+
+def is_idle_of(msg_id: str) -> Any:
+    return lambda m: (
+        m["msg_type"] == "status"
+        and m["parent_header"].get("msg_id") == msg_id
+        and m["content"]["execution_state"] == "idle"
+    )
+
+
+def printed(text: str) -> Any:
+    return lambda m: m["msg_type"] == "stream" and text in m["content"]["text"]
+
+
+def comm_data(messages: list[Msg]) -> list[Any]:
+    return [m["content"]["data"] for m in messages if m["msg_type"] == "comm_msg"]
+
+
+def test_the_kernel_sends_no_more_than_the_credit_allows(
+    kernel: KernelDriver, register: Any
+) -> None:
+    """With a window of 8, only 8 messages arrive before the cell's own output; the rest
+    arrive as credit is granted, all of them, in order."""
+    reader = register(window=8)
+    msg_id = kernel.kc.execute(
+        "for i in range(50):\n    c.send({'i': i})\nprint('queued', flush=True)"
+    )
+    held = read_until(kernel, printed("queued"))
+    assert len(comm_data(held)) == 8
+    received = [m for raw in held for m in reader.receive(raw)]
+    while not any(is_idle_of(msg_id)(m) for m in received):
+        received += reader.receive(kernel.kc.get_iopub_msg(timeout=30))
+    assert comm_data(received) == [{"i": i} for i in range(50)]
+    assert reader.lost == 0
+
+
+def test_a_reader_that_falls_behind_loses_nothing(kernel: KernelDriver, register: Any) -> None:
+    """32 MB pushed while the reader reads nothing: the kernel holds it back instead of letting
+    the iopub socket drop it, and the reader gets every message once it reads again."""
+    reader = register()
+    # Its own session: clients sharing one would share socket identities, and the kernel's
+    # control socket would take the observer's place for the reader's, losing its credit.
+    observer = kernel.km.client(session=Session(key=kernel.km.session.key))
+    observer.start_channels()
+    try:
+        pad = "x" * 4000
+        code = f"for i in range(8000):\n    c.send({{'i': i, 'pad': '{pad}'}})\n"
+        code += "print('queued', flush=True)"
+        msg_id = kernel.kc.execute(code)
+        # The observer sees the loop end; the reader has not read a single message yet.
+        while not printed("queued")(observer.get_iopub_msg(timeout=60)):
+            pass
+        received: list[Msg] = []
+        while not any(is_idle_of(msg_id)(m) for m in received[-3:]):
+            received += reader.receive(kernel.kc.get_iopub_msg(timeout=30))
+    finally:
+        observer.stop_channels()
+    assert [d["i"] for d in comm_data(received)] == list(range(8000))
+    assert reader.lost == 0
+
+
+def test_bursts_reach_a_reader_that_unpacks_them_as_batches(
+    kernel: KernelDriver, register: Any
+) -> None:
+    """2,000 sends arrive as far fewer wire messages, unpacked in order, each with the data it
+    had when sent and its own buffers."""
+    reader = register(window=8, batch_targets=["flow"])
+    code = (
+        "d = {'i': 0}\nfor i in range(2000):\n    d['i'] = i\n"
+        "    c.send(d, buffers=[bytes([i % 256])] if i % 10 == 0 else None)"
+    )
+    msg_id = kernel.kc.execute(code)
+    raw = read_until(kernel, is_idle_of(msg_id))
+    messages = [m for msg in raw for m in reader.receive(msg)]
+    comm_msgs = [m for m in messages if m["msg_type"] == "comm_msg"]
+    assert [m["content"]["data"] for m in comm_msgs] == [{"i": i} for i in range(2000)]
+    assert [bytes(b) for m in comm_msgs[::10] for b in m["buffers"]] == [
+        bytes([i % 256]) for i in range(0, 2000, 10)
+    ]
+    assert all(m["buffers"] == [] for i, m in enumerate(comm_msgs) if i % 10)
+    wires = [m for m in raw if m["msg_type"] == "comm_msg"]
+    assert len(wires) < 1000, "a burst held back by credit goes out in batches"
+
+
+def test_a_client_that_takes_no_part_sees_one_plain_message_per_send(kernel: KernelDriver) -> None:
+    """Without readers the kernel behaves as the stock comm layer: no batches, nothing held."""
+    messages = kernel.execute(OPEN + "\nfor i in range(100):\n    c.send({'i': i})\nc.close()")
+    sends = [m for m in messages if m["msg_type"] == "comm_msg"]
+    assert [m["content"]["data"] for m in sends] == [{"i": i} for i in range(100)]
+    seqs = [m["metadata"]["ipycomm"]["seq"] for m in sends]
+    assert seqs == list(range(seqs[0], seqs[0] + 100))
+    assert all("batch" not in m["metadata"]["ipycomm"] for m in sends)
+
+
+def test_a_reader_that_stops_crediting_is_dropped_and_the_kernel_goes_on(
+    kernel: KernelDriver, register: Any
+) -> None:
+    """A reader silent while messages wait for it is dropped after stale_after (0.5 s here),
+    with a warning in the kernel log; the cell then finishes and everything is sent."""
+    kernel.execute("get_ipython().kernel.comm_manager.transport.outbox.readers.stale_after = 0.5")
+    try:
+        register(window=4)
+        # execute() reads iopub itself, so the reader never sees (or credits) these messages.
+        messages = kernel.execute("for i in range(100):\n    c.send({'i': i})")
+        assert comm_data(messages) == [{"i": i} for i in range(100)]
+        kernel.wait_for_log("sent no credit")
+    finally:
+        kernel.execute(
+            "get_ipython().kernel.comm_manager.transport.outbox.readers.stale_after = 10"
+        )
+
+
+def test_a_malformed_credit_is_logged_and_the_kernel_keeps_answering(kernel: KernelDriver) -> None:
+    """A credit with a bad field is refused with a log line naming it; nothing else changes."""
+    kernel.kc.control_channel.send(kernel.kc.session.msg("ipycomm_credit", {"reader": 5}))
+    kernel.wait_for_log("reader must be a non-empty string")
+    assert kernel.output("print(1 + 1)").strip() == "2"
+
+
+def test_an_empty_iopub_after_the_tests_means_nothing_was_left_queued(kernel: KernelDriver) -> None:
+    """After the readers closed, a push goes out at once: no reader is left holding it back."""
+    kernel.drain()
+    messages = kernel.execute(OPEN + "\nfor i in range(600):\n    c.send({'i': i})\nc.close()")
+    assert len(comm_data(messages)) == 600
+    with pytest.raises(queue.Empty):
+        kernel.kc.get_iopub_msg(timeout=0.2)

@@ -1,0 +1,248 @@
+"""The outbox over fakes: numbering, the credit window, batches, backpressure and stale readers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from ipycomm.batch import unpack
+from ipycomm.flow import Readers
+from ipycomm.outbox import Outbox, Outgoing, Wire
+from ipycomm.protocol import CreditContent
+
+PARENT = {"msg_id": "cell-1"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Harness:
+    """An outbox whose sending thread is the test: ``wake`` only records, ``flush`` is explicit."""
+
+    def __init__(self, **limits: Any) -> None:
+        self.clock = Clock()
+        self.sent: list[Wire] = []
+        self.wakes: list[float] = []
+        self.blocking = True
+        self.outbox = Outbox(
+            self.sent.append,
+            self.wakes.append,
+            lambda: self.blocking,
+            Readers(clock=self.clock),
+            **limits,
+        )
+
+    def put(self, i: int, msg_type: str = "comm_msg", comm_id: str = "c1", **kw: Any) -> None:
+        data = json.dumps({"i": i}).encode()
+        content = b'{"comm_id":"%s","data":%s}' % (comm_id.encode(), data)
+        fields: dict[str, Any] = {"data": data, "target_name": "t", "parent": PARENT} | kw
+        parent = fields.pop("parent")
+        buffers = fields.pop("buffers", [])
+        metadata = fields.pop("metadata", {})
+        self.outbox.put(Outgoing(msg_type, comm_id, content, metadata, buffers, parent, **fields))
+
+    def credit(self, reader: str = "r1", seq: int = 0, window: int = 4, **kw: Any) -> None:
+        credit = CreditContent(
+            reader=reader, seq=seq, window=window, batch_targets=[], closing=False
+        )
+        self.outbox.credit(credit | kw)  # type: ignore[arg-type]
+
+    def seqs(self) -> list[int]:
+        return [wire.metadata["ipycomm"]["seq"] for wire in self.sent]
+
+    def items(self) -> list[int]:
+        """The logical messages sent, batches unpacked, as their data's ``i``."""
+        values = []
+        for wire in self.sent:
+            msg = {"msg_type": wire.msg_type, "content": json.loads(wire.content)}
+            msg |= {"metadata": wire.metadata, "buffers": wire.buffers}
+            values += [m["content"]["data"]["i"] for m in unpack(msg)]
+        return values
+
+
+def test_without_readers_everything_goes_out_numbered_in_order() -> None:
+    """With no reader taking part, a flush sends every queued message, seq 1, 2, 3..."""
+    h = Harness()
+    for i in range(5):
+        h.put(i)
+    assert h.wakes == [0.0], "one wake-up for a burst"
+    h.outbox.flush()
+    assert h.seqs() == [1, 2, 3, 4, 5]
+    assert h.items() == [0, 1, 2, 3, 4]
+    assert all("batch" not in wire.metadata["ipycomm"] for wire in h.sent)
+
+
+def test_user_metadata_is_kept_next_to_the_seq() -> None:
+    """A plain message keeps its own metadata; ipycomm adds only its own key."""
+    h = Harness()
+    h.put(0, metadata={"version": "2.1.0"})
+    h.outbox.flush()
+    assert h.sent[0].metadata == {"version": "2.1.0", "ipycomm": {"seq": 1}}
+
+
+def test_a_reader_holds_messages_beyond_its_window_until_it_credits() -> None:
+    """Wire message n waits while n > acked + window, and goes when credit arrives."""
+    h = Harness()
+    h.credit(seq=0, window=3)
+    for i in range(7):
+        h.put(i)
+    h.outbox.flush()
+    assert h.seqs() == [1, 2, 3]
+    h.credit(seq=2, window=3)
+    assert h.wakes[-1] == 0.0, "credit with messages waiting wakes the sender"
+    h.outbox.flush()
+    assert h.seqs() == [1, 2, 3, 4, 5]
+    h.credit(reader="r1", seq=5, window=3)
+    h.outbox.flush()
+    assert h.items() == list(range(7))
+
+
+def test_the_slowest_reader_sets_the_pace() -> None:
+    """With two readers, the kernel sends only what both have room for."""
+    h = Harness()
+    h.credit(reader="fast", seq=0, window=100)
+    h.credit(reader="slow", seq=0, window=2)
+    for i in range(5):
+        h.put(i)
+    h.outbox.flush()
+    assert h.seqs() == [1, 2]
+
+
+def test_a_closing_reader_no_longer_holds_the_kernel_back() -> None:
+    """A reader that says it closes is forgotten, and what waited for it goes out."""
+    h = Harness()
+    h.credit(seq=0, window=1)
+    for i in range(4):
+        h.put(i)
+    h.outbox.flush()
+    assert len(h.sent) == 1
+    h.credit(closing=True)
+    h.outbox.flush()
+    assert h.items() == [0, 1, 2, 3]
+
+
+def test_bursts_are_batched_only_for_readers_that_unpack_the_target() -> None:
+    """Consecutive comm_msgs on one comm become one batch when every reader unpacks its target."""
+    h = Harness()
+    h.credit(reader="a", batch_targets=["t"], window=100)
+    h.credit(reader="b", batch_targets=["other"], window=100)
+    for i in range(3):
+        h.put(i)
+    h.outbox.flush()
+    assert len(h.sent) == 3, "reader b does not unpack target t"
+    h.credit(reader="b", batch_targets=["t", "other"], seq=3, window=100)
+    for i in range(3, 10):
+        h.put(i)
+    h.outbox.flush()
+    assert len(h.sent) == 4
+    assert h.sent[-1].metadata == {"ipycomm": {"seq": 4, "batch": 7}}
+    assert h.items() == list(range(10))
+
+
+def test_a_peer_that_unpacks_gets_batches_without_any_reader() -> None:
+    """A frontend-opened comm that declared it unpacks is batched even with no reader."""
+    h = Harness()
+    for i in range(4):
+        h.put(i, peer_unpacks=True)
+    h.outbox.flush()
+    assert len(h.sent) == 1 and h.items() == [0, 1, 2, 3]
+
+
+def test_batches_break_at_other_comms_other_parents_and_other_message_types() -> None:
+    """Only consecutive comm_msgs of one comm with one parent join: order is never changed."""
+    h = Harness()
+    kw = {"peer_unpacks": True}
+    h.put(0, **kw)
+    h.put(1, **kw)
+    h.put(2, comm_id="c2", **kw)
+    h.put(3, **kw)
+    h.put(4, parent={"msg_id": "cell-2"}, **kw)
+    h.put(5, msg_type="comm_close", **kw)
+    h.outbox.flush()
+    assert [w.comm_id for w in h.sent] == ["c1", "c2", "c1", "c1", "c1"]
+    assert [w.msg_type for w in h.sent][-1] == "comm_close"
+    assert h.items()[:5] == [0, 1, 2, 3, 4]
+
+
+def test_batched_buffers_stay_with_their_messages() -> None:
+    """A batch concatenates the items' buffers and each item says how many are its own."""
+    h = Harness()
+    h.put(0, peer_unpacks=True, buffers=[b"a", b"bb"])
+    h.put(1, peer_unpacks=True)
+    h.put(2, peer_unpacks=True, buffers=[b"ccc"], metadata={"m": 1})
+    h.outbox.flush()
+    wire = h.sent[0]
+    msg = {"msg_type": "comm_msg", "content": json.loads(wire.content)}
+    parts = unpack(msg | {"metadata": wire.metadata, "buffers": wire.buffers})
+    assert [p["buffers"] for p in parts] == [[b"a", b"bb"], [], [b"ccc"]]
+    assert [p["metadata"] for p in parts] == [{}, {}, {"m": 1}]
+
+
+def test_put_blocks_while_full_and_resumes_when_the_sender_makes_room() -> None:
+    """Backpressure: a caller waits while max_queued messages wait, never drops one."""
+    h = Harness(max_queued=3)
+    h.credit(window=1)
+    for i in range(3):
+        h.put(i)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (h.put(3), done.set()))
+    worker.start()
+    assert not done.wait(0.2), "the fourth put must wait for room"
+    h.outbox.flush()  # sends seq 1, making room for one
+    assert done.wait(5)
+    worker.join()
+    h.credit(seq=10, window=10)
+    h.outbox.flush()
+    assert h.items() == [0, 1, 2, 3]
+
+
+def test_threads_that_make_room_never_block() -> None:
+    """The sending and control threads may not wait: put goes over the limit instead."""
+    h = Harness(max_queued=1)
+    h.blocking = False
+    h.credit(window=1)
+    for i in range(3):
+        h.put(i)
+    h.credit(seq=3, window=10)
+    h.outbox.flush()
+    assert h.items() == [0, 1, 2]
+
+
+def test_a_silent_reader_is_dropped_after_stale_after(caplog: pytest.LogCaptureFixture) -> None:
+    """A reader that sends no credit while messages wait for it stops holding the kernel back."""
+    h = Harness()
+    h.credit(seq=0, window=1)
+    for i in range(3):
+        h.put(i)
+    h.clock.now += 3600  # silent for an hour while nothing waited: not stale yet
+    h.outbox.flush()
+    assert h.seqs() == [1]
+    assert h.wakes[-1] == pytest.approx(10.0), "the sender looks again when it would be stale"
+    h.clock.now += 10
+    h.outbox.flush()
+    assert h.items() == [0, 1, 2]
+    assert "sent no credit" in caplog.text
+
+
+def test_drain_waits_until_the_queue_is_sent() -> None:
+    """drain (run at the end of each request) returns once everything queued is out."""
+    h = Harness()
+    h.credit(window=1)
+    h.put(0)
+    h.put(1)
+    finished = threading.Event()
+    worker = threading.Thread(target=lambda: (h.outbox.drain(), finished.set()))
+    worker.start()
+    h.outbox.flush()
+    assert not finished.wait(0.2)
+    h.credit(seq=1, window=1)
+    h.outbox.flush()
+    assert finished.wait(5)
+    worker.join()
