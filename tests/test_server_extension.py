@@ -118,3 +118,75 @@ def test_extension_can_be_disabled(tmp_path: Path) -> None:
         assert "without Nagle delay" not in stock.log.read_text()
     finally:
         stock.stop()
+
+
+def _comm_msgs_over_websocket(server: Server, kernel_id: str, code: str) -> tuple[int, str]:
+    """Run code over a kernel websocket; the comm_msgs that reached the client, and its output."""
+
+    async def run() -> tuple[int, str]:
+        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?token={TOKEN}"
+        conn = await websocket_connect(url, max_message_size=1 << 30)
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "execute_request", "session": "t",
+                  "username": "t", "version": "5.3", "date": ""}  # fmt: skip
+        content = {"code": code, "silent": False, "store_history": False}
+        request = {"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                   "channel": "shell", "buffers": []}  # fmt: skip
+        await conn.write_message(json.dumps(request))
+        count, output = 0, []
+        while True:
+            raw = await asyncio.wait_for(conn.read_message(), 120)
+            assert isinstance(raw, str)
+            msg = json.loads(raw)
+            kind = msg["header"]["msg_type"]
+            count += kind == "comm_msg"
+            if kind == "stream":
+                output.append(msg["content"]["text"])
+            mine = msg["parent_header"].get("msg_id") == msg_id
+            if kind == "status" and mine and msg["content"]["execution_state"] == "idle":
+                conn.close()
+                return count, "".join(output)
+
+    return asyncio.run(run())
+
+
+def test_flow_controlled_comm_messages_pass_the_iopub_rate_limit(tmp_path: Path) -> None:
+    """With a rate limit of 100 msg/s, ipycomm's 2,000 comm messages all arrive, while the
+    stock comm layer's are cut off with "IOPub message rate exceeded"."""
+    limited = Server(tmp_path, "--ZMQChannelsWebsocketConnection.iopub_msg_rate_limit=100")
+    kernel_id = str(limited.api("POST", "/api/kernels")["id"])
+    push = "c = Comm(target_name='t')\nfor i in range(2000):\n    c.send({'i': i})\nc.close()"
+    try:
+        ours, _ = _comm_msgs_over_websocket(limited, kernel_id, "from ipycomm import Comm\n" + push)
+        assert ours == 2000
+        stock, output = _comm_msgs_over_websocket(
+            limited, kernel_id, "from ipykernel.comm import Comm\n" + push
+        )
+        assert stock < 2000 and "IOPub message rate exceeded" in output
+    finally:
+        limited.api("DELETE", f"/api/kernels/{kernel_id}")
+        limited.stop()
+
+
+def test_credit_statuses_are_untracked_by_the_page(server: Server) -> None:
+    """JupyterLab's page config lists ipycomm_credit among untracked_message_types, so the
+    page does not show the kernel busy for a credit."""
+    with urllib.request.urlopen(f"{server.url}/lab?token={TOKEN}") as response:
+        html = response.read().decode()
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, "no page config in /lab"
+    assert "ipycomm_credit" in json.loads(found.group(1))["untracked_message_types"]
+
+
+def test_only_metadata_with_an_ipycomm_seq_counts_as_flow_controlled() -> None:
+    """The rate-limit exemption looks for metadata.ipycomm.seq and nothing else."""
+    from ipycomm.websocket import is_flow_controlled
+
+    assert is_flow_controlled(b'{"ipycomm": {"seq": 3}}')
+    assert is_flow_controlled(b'{"version": "2.1.0", "ipycomm": {"seq": 4, "batch": 9}}')
+    assert not is_flow_controlled(b'{"version": "2.1.0"}')
+    assert not is_flow_controlled(b'{"ipycomm": "x"}')
+    assert not is_flow_controlled(b'{"ipycomm": {"seq": "3"}}')
+    assert not is_flow_controlled(b'not json "ipycomm"')

@@ -1,18 +1,27 @@
-"""A jupyter_server extension: kernel websockets that send each message at once.
+"""A jupyter_server extension: kernel websockets that send each message at once, and that let
+flow-controlled comm messages through the iopub rate limit.
 
 With Nagle's algorithm on (tornado's default), the server's second small write in a round trip
 -- the comm_msg that follows a ``busy`` status -- waits for the browser's delayed ACK, about
 40 ms. Every drag step of a slider pays it. Setting TCP_NODELAY on the kernel websocket removes
 the stall; it costs nothing measurable for large messages, which fill whole segments anyway.
+
+The iopub rate limit (1000 msg/s by default) drops whatever exceeds it, the cell's own output
+included. Comm messages that carry ipycomm's ``seq`` are already kept within what the reader
+takes (docs/flow-control.md), so they are neither counted nor dropped.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
+from .protocol import CREDIT_MSG_TYPE, FLOW_KEY
+
 _SETTING = "kernel_websocket_connection_class"
+_COMM_TYPES = frozenset({"comm_open", "comm_msg", "comm_close"})
 
 
 class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
@@ -23,8 +32,34 @@ class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
         self.log.debug("ipycomm: TCP_NODELAY set on the websocket of kernel %s", self.kernel_id)
         return super().connect()
 
+    def _limit_rate(self, channel: Any, msg: Any, msg_list: Any) -> bool:
+        if channel == "iopub" and len(msg_list) > 2:
+            msg["header"] = self.get_part("header", msg["header"], msg_list)  # type: ignore[no-untyped-call]
+            if msg["header"].get("msg_type") in _COMM_TYPES and is_flow_controlled(msg_list[2]):
+                return False
+        limited: bool = super()._limit_rate(channel, msg, msg_list)  # type: ignore[no-untyped-call]
+        return limited
+
+
+def is_flow_controlled(metadata: Any) -> bool:
+    """Whether a message's raw metadata frame carries ipycomm's ``seq``."""
+    raw = bytes(metadata)
+    if b'"%s"' % FLOW_KEY.encode() not in raw:
+        return False  # the common case, decided without parsing
+    try:
+        flow = json.loads(raw).get(FLOW_KEY)
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(flow, dict) and isinstance(flow.get("seq"), int)
+
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
+    # A credit's busy/idle statuses say nothing about the user's work: JupyterLab must not
+    # flash the kernel indicator for them, nor count them as activity.
+    kernels = serverapp.kernel_manager
+    untracked = list(getattr(kernels, "untracked_message_types", []))
+    if CREDIT_MSG_TYPE not in untracked:
+        kernels.untracked_message_types = [*untracked, CREDIT_MSG_TYPE]
     settings = serverapp.web_app.settings
     current = settings.get(_SETTING)
     if current is ZMQChannelsWebsocketConnection:
