@@ -1,12 +1,28 @@
-"""Browser benchmark: the seed slider and an ipywidgets IntSlider in Chromium, ipycomm vs stock.
+"""Browser benchmark: ipycomm vs stock in Chromium, timed and measured in the page.
 
-    python -m benchmarks.browser [--rounds 3] [--round-trips 60] [--json PATH]
+    python -m benchmarks.browser [--rounds 3] [--round-trips 60] [--figures slider,memory,push]
+                                 [--comms 10000] [--push 20000] [--json PATH]
 
-Each round starts a fresh JupyterLab per side, in alternating order, and runs
-ui-tests/bench/slider.bench.ts against it. "stock" is ipykernel's own comm layer
-(``from ipykernel.comm import Comm``) on a server without ipycomm's TCP_NODELAY extension;
-"ipycomm" is ``from ipycomm import Comm`` with the extension on. Both use ipycomm's frontend
-plugin to draw the slider, so the comparison is of the comm layer and the server path.
+Each round starts a fresh JupyterLab per side, in alternating order, and runs the specs in
+ui-tests/bench/ against it (one Playwright run per side and round):
+
+- slider (slider.bench.ts): the seed slider and an ipywidgets IntSlider, round trips and drags.
+- memory (traffic.bench.ts): the page's JS heap, after forced garbage collection, before and
+  after the kernel opens and closes ``--comms`` comms to ``my_widget``, and what JupyterLab's
+  kernel connection and ipycomm's frontend still hold afterwards.
+- push (traffic.bench.ts): a cell sends ``--push`` messages on one ``my_widget`` comm as fast
+  as it can; how many reach the page (batch items counted), in how many wire messages, and at
+  what rate from the first to the last arrival.
+
+"stock" is ipykernel's own comm layer (``from ipykernel.comm import Comm``) on a server without
+ipycomm's server extension; "ipycomm" is ``from ipycomm import Comm`` with the extension on.
+Both pages run ipycomm's frontend plugin (it draws the slider and registers ``my_widget``), so
+the comparison is of the kernel's comm layer and the server path.
+
+Every figure is the median over rounds (with min and max) of that round's value. The ratio is
+oriented so that > 1 means ipycomm is better: stock / ipycomm for lower-is-better figures,
+ipycomm / stock for higher-is-better ones; informational rows have no ratio, nor do rows where
+a median is 0 or missing.
 """
 
 from __future__ import annotations
@@ -20,12 +36,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "ui-tests"
 SIDES = ("ipycomm", "stock")
+GROUPS = ("slider", "memory", "push")
 
 
 def _free_port() -> int:
@@ -53,17 +72,20 @@ def _start_lab(side: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"http://127.0.0.1:{port}"
 
 
-def run_side(side: str, round_trips: int, workdir: Path) -> dict[str, Any]:
+def run_side(side: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """One side, one round: a fresh server, one Playwright run; returns the page's figures."""
-    log, out = workdir / f"{side}-server.log", workdir / f"{side}.json"
+    log = out.with_suffix(".server.log")
     process, url = _start_lab(side, log)
     try:
         env = {
             **os.environ,
             "BENCH_SIDE": side,
             "BENCH_URL": url,
-            "BENCH_OUT": str(out),
-            "BENCH_ROUND_TRIPS": str(round_trips),
+            "BENCH_OUT_DIR": str(out),
+            "BENCH_FIGURES": ",".join(args.figures),
+            "BENCH_ROUND_TRIPS": str(args.round_trips),
+            "BENCH_COMMS": str(args.comms),
+            "BENCH_PUSH": str(args.push),
             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         }
         done = subprocess.run(
@@ -72,7 +94,12 @@ def run_side(side: str, round_trips: int, workdir: Path) -> dict[str, Any]:
         )  # fmt: skip
         if done.returncode != 0:
             raise RuntimeError(f"browser benchmark failed for {side}:\n{done.stdout}{done.stderr}")
-        result: dict[str, Any] = json.loads(out.read_text())
+        result: dict[str, Any] = {"side": side}
+        for group in args.figures:
+            path = out / f"{group}.json"
+            if not path.exists():
+                raise RuntimeError(f"{side}: the page wrote no {group} figures:\n{done.stdout}")
+            result.update(json.loads(path.read_text()))
         return result
     finally:
         process.terminate()
@@ -84,63 +111,183 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def summarize(rounds: list[dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Per figure and side: the median over rounds of each round's value (lower is better)."""
-    figures = {
-        "slider round trip p50 (ms)": lambda r: _percentile(r["slider_round_trip_ms"], 0.5),
-        "slider round trip p99 (ms)": lambda r: _percentile(r["slider_round_trip_ms"], 0.99),
-        "slider 255-step drag: messages sent": lambda r: r["slider_drag"]["sent"],
-        "slider drag: animation frames during the drag": lambda r: r["slider_drag"]["frames"],
-        "slider drag: duration (ms)": lambda r: r["slider_drag"]["durationMs"],
-        "slider drag: release to kernel at final value (ms)": lambda r: r["slider_drag"][
-            "settleMs"
-        ],
-        "IntSlider round trip p50 (ms)": lambda r: _percentile(r["intslider_round_trip_ms"], 0.5),
-        "IntSlider round trip p99 (ms)": lambda r: _percentile(r["intslider_round_trip_ms"], 0.99),
-        "IntSlider 255-step burst: messages sent": lambda r: r["intslider_drag"]["sent"],
-        "IntSlider burst: release to kernel at final value (ms)": lambda r: r["intslider_drag"][
-            "settleMs"
-        ],
-    }
+Pick = Callable[[dict[str, Any]], float | None]
+
+
+@dataclass
+class Figure:
+    name: str
+    group: str
+    pick: Pick
+    better: str | None  # "lower", "higher", or None: informational, no ratio
+    digits: int = 1
+
+
+def _structure(name: str) -> Pick:
+    """Growth of one of the page's comm structures over the memory run (None if unreadable)."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        before = r["memory"]["structuresBefore"].get(name)
+        after = r["memory"]["structuresAfter"].get(name)
+        return None if before is None or after is None else float(after - before)
+
+    return pick
+
+
+def figures(args: argparse.Namespace) -> list[Figure]:
+    comms, push = f"{args.comms:,}", f"{args.push:,}"
+    return [
+        Figure("slider round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["slider_round_trip_ms"], 0.5), "lower"),
+        Figure("slider round trip p99 (ms)", "slider",
+               lambda r: _percentile(r["slider_round_trip_ms"], 0.99), "lower"),
+        Figure("slider 255-step drag: messages sent", "slider",
+               lambda r: r["slider_drag"]["sent"], None, 0),
+        Figure("slider drag: animation frames during the drag", "slider",
+               lambda r: r["slider_drag"]["frames"], None, 0),
+        Figure("slider drag: duration (ms)", "slider",
+               lambda r: r["slider_drag"]["durationMs"], None),
+        Figure("slider drag: release to kernel at final value (ms)", "slider",
+               lambda r: r["slider_drag"]["settleMs"], "lower"),
+        Figure("IntSlider round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["intslider_round_trip_ms"], 0.5), "lower"),
+        Figure("IntSlider round trip p99 (ms)", "slider",
+               lambda r: _percentile(r["intslider_round_trip_ms"], 0.99), "lower"),
+        Figure("IntSlider 255-step burst: messages sent", "slider",
+               lambda r: r["intslider_drag"]["sent"], None, 0),
+        Figure("IntSlider burst: release to kernel at final value (ms)", "slider",
+               lambda r: r["intslider_drag"]["settleMs"], "lower"),
+        Figure(f"page JS heap growth, {comms} comms opened+closed (%)", "memory",
+               lambda r: r["memory"]["growthPercent"], "lower", 2),
+        Figure(f"page JS heap growth, {comms} comms opened+closed (MB)", "memory",
+               lambda r: r["memory"]["growthBytes"] / 1e6, "lower", 2),
+        Figure("page JS heap growth per comm (bytes)", "memory",
+               lambda r: r["memory"]["growthBytes"] / r["memory"]["comms"], "lower", 0),
+        Figure("memory: growth if ipycomm's registry dropped closed models (MB)", "memory",
+               lambda r: r["memory"]["growthWithoutModelsBytes"] / 1e6, None, 2),
+        Figure("memory: comm_close messages seen by the page", "memory",
+               lambda r: r["memory"]["closesSeen"], None, 0),
+        Figure("memory: ipycomm models still registered (+)", "memory",
+               _structure("managerModels"), None, 0),
+        Figure("memory: inspector stats entries (+)", "memory",
+               _structure("inspectorStatsComms"), None, 0),
+        Figure("memory: kernel connection comms (+)", "memory",
+               _structure("kernelConnectionComms"), None, 0),
+        Figure(f"kernel push: messages received of {push}", "push",
+               lambda r: r["push"]["received"], "higher", 0),
+        Figure("kernel push: messages lost", "push", lambda r: r["push"]["lost"], "lower", 0),
+        Figure("kernel push: wire messages", "push", lambda r: r["push"]["wire"], None, 0),
+        Figure("kernel push: msg/s, first to last arrival", "push",
+               lambda r: r["push"]["msgPerSec"], "higher", 0),
+        Figure("kernel push: kernel send loop msg/s (if 'done' arrived)", "push",
+               lambda r: r["push"]["kernelSendMsgPerSec"], None, 0),
+    ]  # fmt: skip
+
+
+def _ratio(better: str | None, ipy: float | None, stock: float | None) -> float | None:
+    """> 1 means ipycomm is better; None when informational, missing or not positive."""
+    if better is None or ipy is None or stock is None or ipy <= 0 or stock <= 0:
+        return None
+    return stock / ipy if better == "lower" else ipy / stock
+
+
+def summarize(
+    rounds: list[dict[str, dict[str, Any]]], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """Per figure and side: the median over rounds of each round's value, and the ratio."""
     rows = []
-    for name, pick in figures.items():
-        row: dict[str, Any] = {"figure": name}
+    for figure in figures(args):
+        if figure.group not in args.figures:
+            continue
+        row: dict[str, Any] = {"figure": figure.name, "better": figure.better}
         for side in SIDES:
-            values = [float(pick(r[side])) for r in rounds]
-            median = statistics.median(values)
-            row[side] = {"median": median, "min": min(values), "max": max(values)}
-        ipy, stock = row["ipycomm"]["median"], row["stock"]["median"]
-        row["ratio_stock_over_ipycomm"] = stock / ipy if ipy else None
+            picked = [figure.pick(r[side]) for r in rounds]
+            values = [float(v) for v in picked if v is not None]
+            row[side] = (
+                {"median": statistics.median(values), "min": min(values), "max": max(values)}
+                if values
+                else None
+            )
+        ipy, stock = (row[s]["median"] if row[s] else None for s in SIDES)
+        row["ratio"] = _ratio(figure.better, ipy, stock)
+        row["digits"] = figure.digits
         rows.append(row)
     return rows
 
 
+def _cell(stats: dict[str, float] | None, digits: int) -> str:
+    if stats is None:
+        return "-"
+    f = f",.{digits}f"
+    return f"{stats['median']:{f}} [{stats['min']:{f}}-{stats['max']:{f}}]"
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
-    print(f"{'figure':56} {'ipycomm median [min-max]':>26} {'stock median [min-max]':>26} "
-          f"{'stock/ipycomm':>13}")  # fmt: skip
+    print(f"{'figure':58} {'better':6} {'ipycomm median [min-max]':>28} "
+          f"{'stock median [min-max]':>28} {'ratio':>7}")  # fmt: skip
     for row in rows:
-        cells = [f"{row[s]['median']:.1f} [{row[s]['min']:.1f}-{row[s]['max']:.1f}]" for s in SIDES]
-        ratio = row["ratio_stock_over_ipycomm"]
-        print(f"{row['figure']:56} {cells[0]:>26} {cells[1]:>26} "
-              f"{(f'{ratio:.2f}x' if ratio else '-'):>13}")  # fmt: skip
+        cells = [_cell(row[s], row["digits"]) for s in SIDES]
+        ratio = row["ratio"]
+        print(f"{row['figure']:58} {row['better'] or '-':6} {cells[0]:>28} {cells[1]:>28} "
+              f"{(f'{ratio:.2f}x' if ratio else '-'):>7}")  # fmt: skip
+
+
+def print_notes(rounds: list[dict[str, dict[str, Any]]]) -> None:
+    """Says when a figure rests on an incomplete run (lost closes, a push that went quiet)."""
+    for index, sides in enumerate(rounds, 1):
+        for side in SIDES:
+            r = sides[side]
+            memory, push = r.get("memory"), r.get("push")
+            if memory and not (memory["complete"] and memory["warmupComplete"]):
+                print(
+                    f"note: round {index} {side}: memory run incomplete, the page saw "
+                    f"{memory['closesSeen']:,} of {memory['comms']:,} comm_close messages"
+                )
+            if push:
+                print(
+                    f"note: round {index} {side}: push finished '{push['finished']}': "
+                    f"{push['received']:,} of {push['n']:,} received in {push['wire']:,} wire "
+                    f"messages ({push['batches']:,} batches); reply "
+                    f"{'seen' if push['replied'] else 'MISSING'}, idle status "
+                    f"{'seen' if push['idleSeen'] else 'MISSING'}, 'done' output "
+                    f"{'seen' if push['doneSeen'] else 'MISSING'}"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--round-trips", type=int, default=60)
+    parser.add_argument(
+        "--figures",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=list(GROUPS),
+        help=f"comma-separated figure groups to run, from {','.join(GROUPS)} (default: all)",
+    )
+    parser.add_argument("--comms", type=int, default=10000, help="comms opened and closed")
+    parser.add_argument("--push", type=int, default=20000, help="messages the kernel pushes")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "browser-results.json")
     args = parser.parse_args(argv)
+    unknown = set(args.figures) - set(GROUPS)
+    if unknown or not args.figures:
+        parser.error(f"--figures takes names from {','.join(GROUPS)}")
     rounds: list[dict[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="ipycomm-bench-") as tmp:
         for index in range(args.rounds):
             order = SIDES if index % 2 == 0 else SIDES[::-1]
-            rounds.append({side: run_side(side, args.round_trips, Path(tmp)) for side in order})
+            rounds.append(
+                {side: run_side(side, args, Path(tmp) / f"{side}-{index}") for side in order}
+            )
             print(f"round {index + 1}/{args.rounds} done", flush=True)
-    rows = summarize(rounds)
-    print("Browser figures: lower is better; ratio > 1 means ipycomm is faster or sends less.")
+    rows = summarize(rounds, args)
+    print("Browser figures; ratio > 1 means ipycomm is better (stock/ipycomm where lower is")
+    print("better, ipycomm/stock where higher is better). (+): growth over the memory run.")
     print_table(rows)
-    args.json.write_text(json.dumps({"rows": rows, "rounds": rounds}, indent=1))
+    print_notes(rounds)
+    args.json.write_text(
+        json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "rows": rows,
+                    "rounds": rounds}, indent=1)
+    )  # fmt: skip
     return 0
 
 

@@ -1,27 +1,22 @@
 /**
- * Browser figures for one side of the benchmark (BENCH_SIDE = ipycomm | stock), written as JSON
- * to BENCH_OUT. Everything is timed in the page with performance.now(), from the input event to
- * the kernel's reply arriving on the page's kernel connection.
+ * Slider figures for one side of the benchmark (BENCH_SIDE = ipycomm | stock), written as
+ * `slider.json` to BENCH_OUT_DIR (see common.ts). Everything is timed in the page with
+ * performance.now(), from the input event to the kernel's reply arriving on the page's kernel
+ * connection.
  */
 import { expect, test } from '@jupyterlab/galata';
-import * as fs from 'fs';
 import {
   runNewCell,
   SEED_SLIDER,
   setSource,
   viewsInCell
 } from '../tests/helpers';
+import { IMPORT, SIDE, wanted, writeResult } from './common';
 
-const SIDE = process.env.BENCH_SIDE ?? 'ipycomm';
-const OUT = process.env.BENCH_OUT ?? 'bench-result.json';
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 60);
 
 // The same SimpleSlider on both sides; only the comm layer differs. The observer replies, so
 // the page sees when the kernel has handled each value_change.
-const IMPORT =
-  SIDE === 'ipycomm'
-    ? 'from ipycomm import Comm'
-    : 'from ipykernel.comm import Comm';
 const SLIDER =
   SEED_SLIDER.replace('from ipycomm import Comm', IMPORT) +
   "\nslider.observe(lambda old, new: slider.comm.send({'action': 'update_value', 'value': new}))\n";
@@ -188,7 +183,8 @@ async function intSliderDrag(
   }, replyFor.toString());
 }
 
-test('browser figures', async ({ page }) => {
+test('slider figures', async ({ page }) => {
+  test.skip(!wanted('slider'), 'slider figures not selected');
   await page.notebook.createNew('bench.ipynb');
   await setSource(page, 0, SLIDER);
   await page.notebook.runCell(0, true);
@@ -201,11 +197,10 @@ test('browser figures', async ({ page }) => {
   await page.evaluate(installProbe);
 
   const result = {
-    side: SIDE,
     slider_round_trip_ms: await sliderRoundTrips(page, ROUND_TRIPS),
     slider_drag: await sliderDrag(page),
     intslider_round_trip_ms: await intSliderRoundTrips(page, ROUND_TRIPS),
     intslider_drag: await intSliderDrag(page)
   };
-  fs.writeFileSync(OUT, JSON.stringify(result));
+  writeResult('slider', result);
 });
