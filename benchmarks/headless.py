@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import statistics
 import time
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import zmq
+from ipycomm.client import CommReader
 from jupyter_client import KernelManager
+from jupyter_client.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 SIDES = ("ipycomm", "stock")
@@ -45,7 +48,11 @@ bench.on_msg(_on_msg)
 
 
 class Side:
-    """One kernel and its client; everything waits on messages, never on sleeps."""
+    """One kernel and its client; everything waits on messages, never on sleeps.
+
+    On the ipycomm side the client reads through ``ipycomm.client.CommReader``, which grants
+    credit and unpacks batches, as ipycomm's frontend does; the stock side reads plainly.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -55,8 +62,17 @@ class Side:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
+        self.reader = CommReader(self.kc, batch_targets=["bench"]) if name == "ipycomm" else None
+        self._inbox: list[dict[str, Any]] = []
         self.run(("import ipycomm\n" if name == "ipycomm" else "") + SETUP)
         self.comm_id = self.run("print(bench.comm_id)", output=True).strip()
+
+    def get_iopub(self, timeout: float = 120) -> dict[str, Any]:
+        """The next iopub message, batches unpacked by the reader on the ipycomm side."""
+        while not self._inbox:
+            msg = self.kc.get_iopub_msg(timeout=timeout)
+            self._inbox = self.reader.receive(msg) if self.reader else [msg]
+        return self._inbox.pop(0)
 
     def stop(self) -> None:
         self.kc.stop_channels()
@@ -67,7 +83,7 @@ class Side:
         msg_id = self.kc.execute(code)
         text = []
         while True:
-            msg = self.kc.get_iopub_msg(timeout=120)
+            msg = self.get_iopub()
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             if msg["msg_type"] == "stream":
@@ -83,7 +99,7 @@ class Side:
 
     def next_comm_msg(self, timeout: float = 60) -> dict[str, Any]:
         while True:
-            msg = self.kc.get_iopub_msg(timeout=timeout)
+            msg = self.get_iopub(timeout=timeout)
             if msg["msg_type"] == "comm_msg":
                 return msg
 
@@ -126,22 +142,53 @@ def pipelined(side: Side, n: int) -> dict[str, float]:
 
 
 def push(side: Side, n: int) -> dict[str, float]:
+    """A send loop in a cell: messages received per second, from the kernel going busy for the
+    cell to the last message arriving (batches arrive many at once, so the start is the cell's)."""
     msg_id = side.kc.execute(f"for _i in range({n}):\n    bench.send({{'i': _i}})")
     received, first, last = 0, 0.0, 0.0
     while True:
-        msg = side.kc.get_iopub_msg(timeout=120)
+        msg = side.get_iopub()
+        mine = msg["parent_header"].get("msg_id") == msg_id
         if msg["msg_type"] == "comm_msg":
             last = time.perf_counter()
-            first = first or last
             received += 1
-        elif (
-            msg["msg_type"] == "status"
-            and msg["parent_header"].get("msg_id") == msg_id
-            and msg["content"]["execution_state"] == "idle"
-        ):
-            break
-    rate = received / (last - first) if last > first else 0.0
+        elif msg["msg_type"] == "status" and mine:
+            if msg["content"]["execution_state"] == "busy":
+                first = time.perf_counter()
+            elif msg["content"]["execution_state"] == "idle":
+                break
+    rate = received / (last - first) if first and last > first else 0.0
     return {"kernel push msg/s": rate, "kernel push messages lost": float(n - received)}
+
+
+def push_to_paused_reader(side: Side, n: int) -> dict[str, float]:
+    """Push n messages of 4 KB while the reader reads nothing, as a busy page does; a second
+    client (with its own session) watches for the end of the loop, then the reader reads."""
+    observer = side.km.client(session=Session(key=side.km.session.key))
+    observer.start_channels()
+    try:
+        pad = "x" * 4000
+        msg_id = side.kc.execute(
+            f"for _i in range({n}):\n    bench.send({{'i': _i, 'pad': '{pad}'}})\n"
+            "print('queued', flush=True)"
+        )
+        while True:
+            msg = observer.get_iopub_msg(timeout=120)
+            if msg["msg_type"] == "stream" and "queued" in msg["content"]["text"]:
+                break
+    finally:
+        observer.stop_channels()
+    received = 0
+    while True:
+        try:
+            msg = side.get_iopub(timeout=5)
+        except queue.Empty:
+            break  # the idle status itself was dropped (stock): nothing more is coming
+        received += msg["msg_type"] == "comm_msg"
+        idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+        if idle and msg["parent_header"].get("msg_id") == msg_id:
+            break
+    return {"push to a paused reader: messages lost": float(n - received)}
 
 
 def binary(side: Side, sizes: list[int], repeats: int) -> dict[str, float]:
@@ -224,6 +271,7 @@ def one_round(side: Side, smoke: bool) -> dict[str, float]:
         lambda: echo(side, n),
         lambda: pipelined(side, n),
         lambda: push(side, 500 if smoke else 5000),
+        lambda: push_to_paused_reader(side, 1000 if smoke else 8000),
         lambda: binary(side, sizes, 2 if smoke else 3),
         lambda: kernel_info(side, n),
         lambda: memory(side, 500 if smoke else 10000),

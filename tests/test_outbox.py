@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,20 +25,33 @@ class Clock:
 
 
 class Harness:
-    """An outbox whose sending thread is the test: ``wake`` only records, ``flush`` is explicit."""
+    """An outbox whose sending thread is the test: what is scheduled runs in ``run_sender``."""
 
     def __init__(self, **limits: Any) -> None:
         self.clock = Clock()
         self.sent: list[Wire] = []
+        self.scheduled: list[Callable[[], None]] = []
         self.wakes: list[float] = []
         self.blocking = True
         self.outbox = Outbox(
-            self.sent.append,
+            self._send,
+            self.scheduled.append,
             self.wakes.append,
             lambda: self.blocking,
             Readers(clock=self.clock),
             **limits,
         )
+
+    def _send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
+        self.sent.append(wire)
+        if on_sent is not None:
+            self.scheduled.append(on_sent)  # the sending thread says so later
+
+    def run_sender(self) -> None:
+        """Run what was scheduled on the sending thread, in order, then a flush."""
+        while self.scheduled:
+            self.scheduled.pop(0)()
+        self.outbox.flush()
 
     def put(self, i: int, msg_type: str = "comm_msg", comm_id: str = "c1", **kw: Any) -> None:
         data = json.dumps({"i": i}).encode()
@@ -67,13 +81,14 @@ class Harness:
         return values
 
 
-def test_without_readers_everything_goes_out_numbered_in_order() -> None:
-    """With no reader taking part, a flush sends every queued message, seq 1, 2, 3..."""
+def test_without_readers_everything_goes_out_at_once_numbered_in_order() -> None:
+    """With no reader taking part, a lone message goes at once from its caller; a burst queues
+    behind it and follows when the sending thread runs, numbered 1, 2, 3..."""
     h = Harness()
     for i in range(5):
         h.put(i)
-    assert h.wakes == [0.0], "one wake-up for a burst"
-    h.outbox.flush()
+    assert h.seqs() == [1]
+    h.run_sender()
     assert h.seqs() == [1, 2, 3, 4, 5]
     assert h.items() == [0, 1, 2, 3, 4]
     assert all("batch" not in wire.metadata["ipycomm"] for wire in h.sent)
@@ -83,7 +98,6 @@ def test_user_metadata_is_kept_next_to_the_seq() -> None:
     """A plain message keeps its own metadata; ipycomm adds only its own key."""
     h = Harness()
     h.put(0, metadata={"version": "2.1.0"})
-    h.outbox.flush()
     assert h.sent[0].metadata == {"version": "2.1.0", "ipycomm": {"seq": 1}}
 
 
@@ -93,14 +107,14 @@ def test_a_reader_holds_messages_beyond_its_window_until_it_credits() -> None:
     h.credit(seq=0, window=3)
     for i in range(7):
         h.put(i)
-    h.outbox.flush()
+    h.run_sender()
     assert h.seqs() == [1, 2, 3]
     h.credit(seq=2, window=3)
-    assert h.wakes[-1] == 0.0, "credit with messages waiting wakes the sender"
-    h.outbox.flush()
+    assert h.scheduled, "credit with messages waiting wakes the sender"
+    h.run_sender()
     assert h.seqs() == [1, 2, 3, 4, 5]
     h.credit(reader="r1", seq=5, window=3)
-    h.outbox.flush()
+    h.run_sender()
     assert h.items() == list(range(7))
 
 
@@ -111,7 +125,7 @@ def test_the_slowest_reader_sets_the_pace() -> None:
     h.credit(reader="slow", seq=0, window=2)
     for i in range(5):
         h.put(i)
-    h.outbox.flush()
+    h.run_sender()
     assert h.seqs() == [1, 2]
 
 
@@ -121,43 +135,62 @@ def test_a_closing_reader_no_longer_holds_the_kernel_back() -> None:
     h.credit(seq=0, window=1)
     for i in range(4):
         h.put(i)
-    h.outbox.flush()
+    h.run_sender()
     assert len(h.sent) == 1
     h.credit(closing=True)
-    h.outbox.flush()
+    h.run_sender()
     assert h.items() == [0, 1, 2, 3]
 
 
 def test_bursts_are_batched_only_for_readers_that_unpack_the_target() -> None:
-    """Consecutive comm_msgs on one comm become one batch when every reader unpacks its target."""
+    """Messages that queued up on one comm go out as one batch when every reader unpacks its
+    target, and one by one otherwise."""
     h = Harness()
-    h.credit(reader="a", batch_targets=["t"], window=100)
-    h.credit(reader="b", batch_targets=["other"], window=100)
-    for i in range(3):
-        h.put(i)
-    h.outbox.flush()
-    assert len(h.sent) == 3, "reader b does not unpack target t"
-    h.credit(reader="b", batch_targets=["t", "other"], seq=3, window=100)
-    for i in range(3, 10):
-        h.put(i)
-    h.outbox.flush()
-    assert len(h.sent) == 4
-    assert h.sent[-1].metadata == {"ipycomm": {"seq": 4, "batch": 7}}
-    assert h.items() == list(range(10))
+    h.credit(reader="a", batch_targets=["t"], window=1)
+    h.credit(reader="b", batch_targets=["other"], window=1)
+    for i in range(4):
+        h.put(i)  # the first goes at once; three wait for credit
+    h.credit(reader="a", batch_targets=["t"], seq=1, window=100)
+    h.credit(reader="b", batch_targets=["other"], seq=1, window=100)
+    h.run_sender()
+    assert len(h.sent) == 4, "reader b does not unpack target t"
+    h.credit(reader="a", batch_targets=["t"], seq=4, window=1)
+    h.credit(reader="b", batch_targets=["t", "other"], seq=4, window=1)
+    for i in range(4, 12):
+        h.put(i)  # one at once, seven wait
+    h.credit(reader="a", batch_targets=["t"], seq=5, window=100)
+    h.credit(reader="b", batch_targets=["t"], seq=5, window=100)
+    h.run_sender()
+    assert len(h.sent) == 6
+    assert h.sent[-1].metadata == {"ipycomm": {"seq": 6, "batch": 7}}
+    assert h.items() == list(range(12))
 
 
-def test_a_peer_that_unpacks_gets_batches_without_any_reader() -> None:
-    """A frontend-opened comm that declared it unpacks is batched even with no reader."""
+def backlog(h: Harness) -> None:
+    """A reader with room for one message, which a comm_open takes: what follows queues."""
+    h.credit(window=1)
+    h.put(-1, msg_type="comm_open")
+
+
+def release(h: Harness) -> None:
+    h.credit(seq=1, window=1000)
+    h.run_sender()
+
+
+def test_a_peer_that_unpacks_gets_batches_whatever_the_readers_unpack() -> None:
+    """A frontend-opened comm that declared it unpacks is batched though no reader lists it."""
     h = Harness()
+    backlog(h)
     for i in range(4):
         h.put(i, peer_unpacks=True)
-    h.outbox.flush()
-    assert len(h.sent) == 1 and h.items() == [0, 1, 2, 3]
+    release(h)
+    assert len(h.sent) == 2 and h.items() == [-1, 0, 1, 2, 3]
 
 
 def test_batches_break_at_other_comms_other_parents_and_other_message_types() -> None:
     """Only consecutive comm_msgs of one comm with one parent join: order is never changed."""
     h = Harness()
+    backlog(h)
     kw = {"peer_unpacks": True}
     h.put(0, **kw)
     h.put(1, **kw)
@@ -165,20 +198,22 @@ def test_batches_break_at_other_comms_other_parents_and_other_message_types() ->
     h.put(3, **kw)
     h.put(4, parent={"msg_id": "cell-2"}, **kw)
     h.put(5, msg_type="comm_close", **kw)
-    h.outbox.flush()
-    assert [w.comm_id for w in h.sent] == ["c1", "c2", "c1", "c1", "c1"]
+    release(h)
+    assert [w.comm_id for w in h.sent] == ["c1", "c1", "c2", "c1", "c1", "c1"]
     assert [w.msg_type for w in h.sent][-1] == "comm_close"
-    assert h.items()[:5] == [0, 1, 2, 3, 4]
+    assert h.sent[1].metadata["ipycomm"]["batch"] == 2
+    assert h.items()[:6] == [-1, 0, 1, 2, 3, 4]
 
 
 def test_batched_buffers_stay_with_their_messages() -> None:
     """A batch concatenates the items' buffers and each item says how many are its own."""
     h = Harness()
+    backlog(h)
     h.put(0, peer_unpacks=True, buffers=[b"a", b"bb"])
     h.put(1, peer_unpacks=True)
     h.put(2, peer_unpacks=True, buffers=[b"ccc"], metadata={"m": 1})
-    h.outbox.flush()
-    wire = h.sent[0]
+    release(h)
+    wire = h.sent[1]
     msg = {"msg_type": "comm_msg", "content": json.loads(wire.content)}
     parts = unpack(msg | {"metadata": wire.metadata, "buffers": wire.buffers})
     assert [p["buffers"] for p in parts] == [[b"a", b"bb"], [], [b"ccc"]]
@@ -189,18 +224,19 @@ def test_put_blocks_while_full_and_resumes_when_the_sender_makes_room() -> None:
     """Backpressure: a caller waits while max_queued messages wait, never drops one."""
     h = Harness(max_queued=3)
     h.credit(window=1)
-    for i in range(3):
-        h.put(i)
+    for i in range(4):
+        h.put(i)  # one sent at once, three queued: full
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (h.put(3), done.set()))
+    worker = threading.Thread(target=lambda: (h.put(4), done.set()))
     worker.start()
-    assert not done.wait(0.2), "the fourth put must wait for room"
-    h.outbox.flush()  # sends seq 1, making room for one
+    assert not done.wait(0.2), "the fifth put must wait for room"
+    h.credit(seq=1, window=1)
+    h.run_sender()  # sends seq 2, making room for one
     assert done.wait(5)
     worker.join()
     h.credit(seq=10, window=10)
-    h.outbox.flush()
-    assert h.items() == [0, 1, 2, 3]
+    h.run_sender()
+    assert h.items() == [0, 1, 2, 3, 4]
 
 
 def test_threads_that_make_room_never_block() -> None:
@@ -211,7 +247,7 @@ def test_threads_that_make_room_never_block() -> None:
     for i in range(3):
         h.put(i)
     h.credit(seq=3, window=10)
-    h.outbox.flush()
+    h.run_sender()
     assert h.items() == [0, 1, 2]
 
 
@@ -222,11 +258,11 @@ def test_a_silent_reader_is_dropped_after_stale_after(caplog: pytest.LogCaptureF
     for i in range(3):
         h.put(i)
     h.clock.now += 3600  # silent for an hour while nothing waited: not stale yet
-    h.outbox.flush()
+    h.run_sender()
     assert h.seqs() == [1]
     assert h.wakes[-1] == pytest.approx(10.0), "the sender looks again when it would be stale"
     h.clock.now += 10
-    h.outbox.flush()
+    h.run_sender()
     assert h.items() == [0, 1, 2]
     assert "sent no credit" in caplog.text
 
@@ -235,14 +271,14 @@ def test_drain_waits_until_the_queue_is_sent() -> None:
     """drain (run at the end of each request) returns once everything queued is out."""
     h = Harness()
     h.credit(window=1)
-    h.put(0)
-    h.put(1)
+    h.put(0)  # sent at once
+    h.put(1)  # waits for credit
     finished = threading.Event()
     worker = threading.Thread(target=lambda: (h.outbox.drain(), finished.set()))
     worker.start()
-    h.outbox.flush()
+    h.run_sender()
     assert not finished.wait(0.2)
     h.credit(seq=1, window=1)
-    h.outbox.flush()
+    h.run_sender()
     assert finished.wait(5)
     worker.join()

@@ -11,7 +11,7 @@ import logging
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,7 +35,7 @@ class KernelTransport:
         self._send_lock = threading.Lock()
         # Batches are spliced from JSON; another packer gets plain messages only.
         self._json = getattr(kernel.session, "packer", "json") == "json"
-        self.outbox = Outbox(self._send_wire, self._wake, self._may_block)
+        self.outbox = Outbox(self._send_wire, self._schedule, self._wake_later, self._may_block)
 
     def publish(
         self,
@@ -95,13 +95,18 @@ class KernelTransport:
 
     # -- the outbox's side: the IOPub thread ------------------------------------------------------
 
-    def _send_wire(self, wire: Wire) -> None:
+    def _send_wire(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
         kernel = self.kernel
         thread: Any = getattr(kernel, "iopub_thread", None)
-        # On the IOPub thread the PUB socket is ours to use; elsewhere (a forked child, or
-        # a kernel shutting down) the kernel's iopub socket proxy knows what to do.
-        on_iopub = thread is not None and threading.current_thread() is thread.thread
-        socket = thread.socket if on_iopub else kernel.iopub_socket
+        if thread is None:
+            socket = kernel.iopub_socket
+        elif threading.current_thread() is thread.thread:
+            socket = thread.socket  # a flush: the PUB socket is ours to use
+        else:
+            # The fast path, from the caller's thread: serialize here, send on the IOPub
+            # thread (as the stock comm layer does), and say so there, in one hop.
+            socket = _ScheduledSocket(thread, on_sent)
+            on_sent = None
         with self._send_lock:
             kernel.session.send(
                 socket,
@@ -112,16 +117,24 @@ class KernelTransport:
                 metadata=wire.metadata,
                 buffers=wire.buffers,
             )
+        if on_sent is not None:
+            on_sent()
 
-    def _wake(self, delay: float) -> None:
+    def _schedule(self, f: Any) -> None:
         thread = getattr(self.kernel, "iopub_thread", None)
         if thread is None:
-            self.outbox.flush()
-        elif delay <= 0:
-            thread.schedule(self.outbox.flush)
+            f()
         else:
-            loop = thread.io_loop
-            loop.add_callback(lambda: loop.call_later(delay, self.outbox.flush))
+            thread.schedule(f)
+
+    def _wake_later(self, delay: float) -> None:
+        thread = getattr(self.kernel, "iopub_thread", None)
+        if thread is None:
+            return  # no sending thread, so every flush already ran inline
+        # Through the IOPub thread's event queue, like every other send, so the flush can
+        # never overtake a message sent before it.
+        loop = thread.io_loop
+        loop.add_callback(lambda: loop.call_later(delay, lambda: self._schedule(self.outbox.flush)))
 
     def _may_block(self) -> bool:
         # The IOPub thread sends and the control thread takes credits: neither may wait for room.
@@ -173,6 +186,27 @@ class KernelTransport:
         finally:
             if events is not None:
                 events.trigger("post_execute")
+
+
+class _ScheduledSocket:
+    """What Session.send writes to on the fast path: the frames go to the IOPub thread, which
+    sends them (handling forked children as ipykernel does) and then runs ``on_sent``."""
+
+    def __init__(self, thread: Any, on_sent: Callable[[], None] | None) -> None:
+        self._thread = thread
+        self._on_sent = on_sent
+
+    def send_multipart(self, frames: list[Any], **kwargs: Any) -> None:
+        thread, on_sent = self._thread, self._on_sent
+
+        def send() -> None:
+            try:
+                thread._really_send(frames, **kwargs)
+            finally:
+                if on_sent is not None:
+                    on_sent()
+
+        thread.schedule(send)
 
 
 def _current_subshell() -> str | None:

@@ -64,22 +64,27 @@ class Wire:
 class Outbox:
     """An ordered, bounded queue between ``Comm.send`` and the iopub socket.
 
-    ``send(wire)`` publishes on the sending thread; ``wake(delay)`` arranges for ``flush`` to run
-    there after ``delay`` seconds; ``may_block()`` says whether the calling thread may wait for
-    room (the sending and control threads must never wait: they are the ones that make room).
+    - ``send(wire, on_sent)`` publishes, in order with whatever ``schedule`` ran before, and
+      calls ``on_sent`` (if given) on the sending thread once the message is on the socket;
+    - ``schedule(f)`` runs ``f`` on the sending thread, in the order scheduled;
+    - ``wake_later(delay)`` schedules a ``flush`` after ``delay`` seconds;
+    - ``may_block()`` says whether the calling thread may wait for room (the sending and
+      control threads must never wait: they are the ones that make room).
     """
 
     def __init__(
         self,
-        send: Callable[[Wire], None],
-        wake: Callable[[float], None],
+        send: Callable[[Wire, Callable[[], None] | None], None],
+        schedule: Callable[[Callable[[], None]], None],
+        wake_later: Callable[[float], None],
         may_block: Callable[[], bool],
         readers: Readers | None = None,
         max_queued: int = MAX_QUEUED,
         max_queued_bytes: int = MAX_QUEUED_BYTES,
     ) -> None:
         self._send = send
-        self._wake = wake
+        self._schedule = schedule
+        self._wake_later = wake_later
         self._may_block = may_block
         self._readers = readers if readers is not None else Readers()
         self._max_queued = max_queued
@@ -90,7 +95,8 @@ class Outbox:
         self._bytes = 0
         self._seq = 0
         self._scheduled = False
-        self._timer_due: float | None = None
+        #: Messages sent at once whose send the sending thread has not performed yet.
+        self._in_flight = 0
 
     @property
     def readers(self) -> Readers:
@@ -99,7 +105,10 @@ class Outbox:
     # -- callers' side ---------------------------------------------------------------------------
 
     def put(self, item: Outgoing) -> None:
-        """Queue a message, waiting while the outbox is full (and the caller may wait)."""
+        """Send a message, or queue it behind others, waiting while the outbox is full (and
+        the caller may wait)."""
+        if self._send_at_once(item):
+            return
         with self._cond:
             while self._full() and self._may_block():
                 self._cond.wait(timeout=1.0)
@@ -108,7 +117,31 @@ class Outbox:
             schedule = not self._scheduled
             self._scheduled = True
         if schedule:
-            self._wake(0.0)
+            self._schedule(self.flush)
+
+    def _send_at_once(self, item: Outgoing) -> bool:
+        """The fast path for a lone message: when nothing waits, no earlier message is still on
+        its way to the sending thread, and the credit has room, number it and send it from the
+        caller's thread, as the stock comm layer does (no extra hop, no added latency).
+
+        What follows while it is on its way queues behind it, so a burst goes out in batches.
+        Under the send lock, so no flush can number or send anything in between.
+        """
+        with self._send_lock:
+            with self._cond:
+                limit = self._readers.limit()
+                busy = self._queue or self._scheduled or self._in_flight
+                if busy or (limit is not None and self._seq >= limit):
+                    return False
+                self._seq += 1
+                self._in_flight += 1
+                wire = _wire(self._seq, [item])
+            self._send(wire, self._sent_at_once)
+        return True
+
+    def _sent_at_once(self) -> None:
+        with self._cond:
+            self._in_flight -= 1
 
     def drain(self) -> None:
         """Wait until everything queued so far is sent (unless the caller may not wait).
@@ -127,7 +160,7 @@ class Outbox:
             schedule = bool(self._queue) and not self._scheduled
             self._scheduled = self._scheduled or schedule
         if schedule:
-            self._wake(0.0)
+            self._schedule(self.flush)
 
     def _full(self) -> bool:
         return len(self._queue) >= self._max_queued or self._bytes >= self._max_queued_bytes
@@ -153,14 +186,14 @@ class Outbox:
                 self._cond.notify_all()
             for wire in wires:
                 try:
-                    self._send(wire)
+                    self._send(wire, None)
                 except Exception:
                     log.exception(
                         "ipycomm: could not publish %s on comm %s", wire.msg_type, wire.comm_id
                     )
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
-            self._wake(delay)
+            self._wake_later(delay)
 
     def _take(self) -> list[Wire]:
         """Pop the messages the credit allows, numbered, bursts packed into batches."""
