@@ -21,7 +21,9 @@ def test_headless_benchmark_smoke_run_reports_every_figure_for_both_sides(tmp_pa
     rows = json.loads(out.read_text())["rows"]
     names = {row["figure"] for row in rows}
     for expected in ("echo p50 (ms)", "pipelined echo msg/s", "kernel push messages lost",
-                     "binary 1 MB client→kernel MB/s", "kernel_info floor p50 (ms)"):  # fmt: skip
+                     "push to a paused reader: messages lost", "binary 1 MB client→kernel MB/s",
+                     "binary 1 MB client→kernel MB/s, net of an empty round trip",
+                     "kernel_info floor p50 (ms)"):  # fmt: skip
         assert expected in names
     for row in rows:
         for side in ("ipycomm", "stock"):
