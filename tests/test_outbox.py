@@ -33,14 +33,19 @@ class Harness:
         self.scheduled: list[Callable[[], None]] = []
         self.wakes: list[float] = []
         self.blocking = True
+        self.asked_to_block = threading.Event()
         self.outbox = Outbox(
             self._send,
             self.scheduled.append,
             self.wakes.append,
-            lambda: self.blocking,
+            self._may_block,
             Readers(clock=self.clock),
             **limits,
         )
+
+    def _may_block(self) -> bool:
+        self.asked_to_block.set()  # the caller is about to wait, or to go on without waiting
+        return self.blocking
 
     def _send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
         self.sent.append(wire)
@@ -282,3 +287,25 @@ def test_drain_waits_until_the_queue_is_sent() -> None:
     h.run_sender()
     assert finished.wait(5)
     worker.join()
+
+
+def test_drain_does_not_wait_for_messages_queued_after_it_started() -> None:
+    """A thread that keeps a slow reader busy cannot make every request wait forever."""
+    h = Harness()
+    h.credit(window=1)
+    h.put(0)  # sent at once
+    h.put(1)  # waits
+    finished = threading.Event()
+    worker = threading.Thread(target=lambda: (h.outbox.drain(), finished.set()))
+    worker.start()
+    assert h.asked_to_block.wait(5), "drain is waiting"
+    h.put(2)
+    h.put(3)  # queued after drain started
+    h.credit(seq=1, window=1)  # room for exactly message 1
+    h.run_sender()
+    assert finished.wait(5)
+    worker.join()
+    assert h.items() == [0, 1]
+    h.credit(seq=10, window=10)
+    h.run_sender()
+    assert h.items() == [0, 1, 2, 3]

@@ -97,6 +97,9 @@ class Outbox:
         self._scheduled = False
         #: Messages sent at once whose send the sending thread has not performed yet.
         self._in_flight = 0
+        #: Messages ever queued, and ever taken off the queue (for drain).
+        self._queued_count = 0
+        self._taken_count = 0
 
     @property
     def readers(self) -> Readers:
@@ -113,6 +116,7 @@ class Outbox:
             while self._full() and self._may_block():
                 self._cond.wait(timeout=1.0)
             self._queue.append(item)
+            self._queued_count += 1
             self._bytes += item.size
             schedule = not self._scheduled
             self._scheduled = True
@@ -147,10 +151,12 @@ class Outbox:
         """Wait until everything queued so far is sent (unless the caller may not wait).
 
         Runs at the end of each request, so the kernel reports idle only once the request's
-        comm messages are on the wire, as the stock comm layer does.
+        comm messages are on the wire, as the stock comm layer does. Messages queued after
+        it started (say, by a thread that streams all the time) are not waited for.
         """
         with self._cond:
-            while self._queue and self._may_block():
+            target = self._queued_count
+            while self._taken_count < target and self._may_block():
                 self._cond.wait(timeout=1.0)
 
     def credit(self, credit: CreditContent) -> None:
@@ -212,6 +218,7 @@ class Outbox:
                     group.append(self._queue.popleft())
                     size += group[-1].size
             self._bytes -= sum(item.size for item in group)
+            self._taken_count += len(group)
             self._seq += 1
             wires.append(_wire(self._seq, group))
         return wires
