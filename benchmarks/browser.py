@@ -233,7 +233,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 
 def print_notes(rounds: list[dict[str, dict[str, Any]]]) -> None:
-    """Says when a figure rests on an incomplete run (lost closes, a push that went quiet)."""
+    """How each run ended: an incomplete memory run (lost closes), and how each push finished."""
     for index, sides in enumerate(rounds, 1):
         for side in SIDES:
             r = sides[side]

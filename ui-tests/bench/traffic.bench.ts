@@ -22,7 +22,8 @@
  *   (metadata.ipycomm.batch, content.data.ipycomm_batch; docs/flow-control.md) counts as its
  *   items. It waits until all messages arrived and the kernel is idle, or until the cell has
  *   finished (execute_reply, which the iopub limits cannot drop) and no message came for
- *   BENCH_QUIET_MS: that is the loss case.
+ *   BENCH_QUIET_MS: that is the loss case. If the cell never finishes and nothing arrives for
+ *   2 minutes, the result is recorded as 'stalled' (the driver prints a note).
  */
 import { expect, test } from '@jupyterlab/galata';
 import { runNewCell, setSource } from '../tests/helpers';
@@ -506,5 +507,4 @@ test('kernel push received by the page', async ({ page }) => {
       kernelSendMsgPerSec: sendRate ? Number(sendRate[1]) : null
     }
   });
-  expect(how, 'the push neither completed nor went quiet').not.toBe('stalled');
 });
