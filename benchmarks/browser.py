@@ -141,6 +141,8 @@ def figures(args: argparse.Namespace) -> list[Figure]:
                lambda r: _percentile(r["slider_round_trip_ms"], 0.5), "lower"),
         Figure("slider round trip p99 (ms)", "slider",
                lambda r: _percentile(r["slider_round_trip_ms"], 0.99), "lower"),
+        Figure("page floor: requestKernelInfo() round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["kernel_info_round_trip_ms"], 0.5), "lower"),
         Figure("slider 255-step drag: messages sent", "slider",
                lambda r: r["slider_drag"]["sent"], None, 0),
         Figure("slider drag: animation frames during the drag", "slider",

@@ -183,6 +183,29 @@ async function intSliderDrag(
   }, replyFor.toString());
 }
 
+/**
+ * The floor for any round trip from this page: kernel_info_request, timed like the slider's
+ * round trips (one per animation frame). No comm is involved, so both sides should match.
+ */
+async function kernelInfoRoundTrips(
+  page: any,
+  count: number
+): Promise<number[]> {
+  return page.evaluate(async (n: number) => {
+    const w = window as any;
+    const kernel =
+      w.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      await new Promise(r => requestAnimationFrame(r));
+      const start = performance.now();
+      await kernel.requestKernelInfo();
+      times.push(performance.now() - start);
+    }
+    return times;
+  }, count);
+}
+
 test('slider figures', async ({ page }) => {
   test.skip(!wanted('slider'), 'slider figures not selected');
   await page.notebook.createNew('bench.ipynb');
@@ -200,7 +223,8 @@ test('slider figures', async ({ page }) => {
     slider_round_trip_ms: await sliderRoundTrips(page, ROUND_TRIPS),
     slider_drag: await sliderDrag(page),
     intslider_round_trip_ms: await intSliderRoundTrips(page, ROUND_TRIPS),
-    intslider_drag: await intSliderDrag(page)
+    intslider_drag: await intSliderDrag(page),
+    kernel_info_round_trip_ms: await kernelInfoRoundTrips(page, ROUND_TRIPS)
   };
   writeResult('slider', result);
 });
