@@ -309,3 +309,30 @@ def test_drain_does_not_wait_for_messages_queued_after_it_started() -> None:
     h.credit(seq=10, window=10)
     h.run_sender()
     assert h.items() == [0, 1, 2, 3]
+
+
+def test_a_new_kernel_holds_a_burst_briefly_for_its_first_reader(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Before any credit, 256 messages go at once and the rest wait up to 0.5 s for a page's
+    first credit; a client that never grants any just sees that one pause, and no warning."""
+    h = Harness()
+    for i in range(300):
+        h.put(i)
+    h.run_sender()
+    assert len(h.sent) == 256
+    h.clock.now += 0.5
+    h.run_sender()
+    assert h.items() == list(range(300))
+    assert "sent no credit" not in caplog.text
+
+
+def test_the_first_credit_takes_over_from_the_expected_reader() -> None:
+    """A page's first credit replaces the kernel's assumption at once."""
+    h = Harness()
+    for i in range(300):
+        h.put(i)
+    h.run_sender()
+    h.credit(seq=1, window=1000)
+    h.run_sender()
+    assert h.items() == list(range(300))

@@ -14,6 +14,12 @@ from .protocol import CreditContent
 
 #: Seconds a reader may stay silent while messages wait for it before it is dropped.
 STALE_AFTER = 10.0
+#: While no reader has spoken, the kernel assumes one is on its way (a page's first credit
+#: takes a round trip through the server) and holds a burst beyond this window for at most
+#: EXPECT_FOR seconds. A client that never grants credit pays that pause once.
+EXPECTED_WINDOW = 256
+EXPECT_FOR = 0.5
+_EXPECTED = "(a reader on its way)"
 
 
 @dataclass
@@ -22,6 +28,7 @@ class _Reader:
     window: int
     batch_targets: frozenset[str]
     heard_at: float
+    stale_after: float
     #: When messages first had to wait for this reader since it was last heard from.
     waited_since: float | None = None
 
@@ -38,19 +45,31 @@ class Readers:
         self._clock = clock
 
     def __len__(self) -> int:
-        return len(self._readers)
+        return sum(name != _EXPECTED for name in self._readers)
 
-    def credit(self, credit: CreditContent) -> None:
-        """Record a credit: registers a new reader, moves one on, or forgets a closing one."""
+    def expect_reader(self, seq: int) -> None:
+        """Until a reader speaks, send at most EXPECTED_WINDOW beyond ``seq`` without waiting
+        more than EXPECT_FOR seconds (see EXPECT_FOR)."""
+        if not self._readers:
+            self._readers[_EXPECTED] = _Reader(
+                seq, EXPECTED_WINDOW, frozenset(), self._clock(), EXPECT_FOR
+            )
+
+    def credit(self, credit: CreditContent, seq: int) -> None:
+        """Record a credit: registers a new reader, moves one on, or forgets a closing one.
+        ``seq`` is the last number sent, for when the last reader leaves (a page reloads)."""
         name = credit["reader"]
+        self._readers.pop(_EXPECTED, None)
         if credit["closing"]:
             self._readers.pop(name, None)
+            self.expect_reader(seq)
             return
         self._readers[name] = _Reader(
             acked=credit["seq"],
             window=credit["window"],
             batch_targets=frozenset(credit["batch_targets"]),
             heard_at=self._clock(),
+            stale_after=self.stale_after,
         )
 
     def limit(self) -> int | None:
@@ -66,8 +85,8 @@ class Readers:
 
     def drop_stale(self, next_seq: int) -> list[str]:
         """Forget readers that hold back ``next_seq`` and were silent for ``stale_after`` since
-        messages started waiting for them; returns their ids. Also starts the waiting clock
-        of readers that just began holding messages back."""
+        messages started waiting for them; returns the ids of real readers dropped. Also starts
+        the waiting clock of readers that just began holding messages back."""
         now = self._clock()
         dropped = []
         for name, reader in list(self._readers.items()):
@@ -76,14 +95,19 @@ class Readers:
                 continue
             if reader.waited_since is None or reader.waited_since < reader.heard_at:
                 reader.waited_since = now
-            if now - reader.waited_since >= self.stale_after:
+            if now - reader.waited_since >= reader.stale_after:
                 del self._readers[name]
-                dropped.append(name)
+                if name != _EXPECTED:
+                    dropped.append(name)
         return dropped
 
     def seconds_until_stale(self) -> float | None:
         """How long until the first waiting reader would go stale; None if none is waiting."""
-        waiting = [r.waited_since for r in self._readers.values() if r.waited_since is not None]
-        if not waiting:
+        if all(r.waited_since is None for r in self._readers.values()):
             return None
-        return max(0.0, min(waiting) + self.stale_after - self._clock())
+        due = [
+            r.waited_since + r.stale_after
+            for r in self._readers.values()
+            if r.waited_since is not None
+        ]
+        return max(0.0, min(due) - self._clock())

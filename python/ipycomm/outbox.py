@@ -87,6 +87,7 @@ class Outbox:
         self._wake_later = wake_later
         self._may_block = may_block
         self._readers = readers if readers is not None else Readers()
+        self._readers.expect_reader(0)
         self._max_queued = max_queued
         self._max_queued_bytes = max_queued_bytes
         self._cond = threading.Condition()
@@ -162,7 +163,7 @@ class Outbox:
     def credit(self, credit: CreditContent) -> None:
         """A reader's credit (from the control thread): record it and send what it allows."""
         with self._cond:
-            self._readers.credit(credit)
+            self._readers.credit(credit, self._seq)
             schedule = bool(self._queue) and not self._scheduled
             self._scheduled = self._scheduled or schedule
         if schedule:
@@ -187,7 +188,7 @@ class Outbox:
                             name,
                             len(self._queue),
                         )
-                        wires.extend(self._take())
+                    wires.extend(self._take())  # whatever the readers left now allow
                 delay = self._readers.seconds_until_stale() if self._queue else None
                 self._cond.notify_all()
             for wire in wires:
