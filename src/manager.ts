@@ -49,8 +49,7 @@ export class CommManager {
       // Another connection to the same kernel (a second notebook) already owns this comm.
       return;
     }
-    const model = modelForComm(comm, kernel.id);
-    this.registry.add(model, kernel);
+    const model = this._track(comm, modelForComm(comm, kernel.id), kernel);
     const data = msg.content.data;
     if (isObject(data) && 'action' in data) {
       model.handleMessage(data);
@@ -83,8 +82,7 @@ export class CommManager {
     data: IJSONObject
   ): CommModel {
     const comm = kernel.createComm(targetName);
-    const model = modelForComm(comm, kernel.id);
-    this.registry.add(model, kernel);
+    const model = this._track(comm, modelForComm(comm, kernel.id), kernel);
     const future = comm.open(data, batchOpenMetadata());
     if (future) {
       model.captureOutput(future);
@@ -170,8 +168,34 @@ export class CommManager {
     }
     // No open(): the kernel-side comm exists already; we only route its messages again.
     const comm = kernel.createComm(view.target_name, view.comm_id);
-    const model = modelForComm(comm, kernel.id, view.state);
+    return this._track(comm, modelForComm(comm, kernel.id, view.state), kernel);
+  }
+
+  /**
+   * Registers a live model, and forgets it once it is disconnected for good (closed by either
+   * side, or its kernel gone), so 10,000 comms opened and closed leave nothing behind. Views
+   * keep their own reference and still show why the comm closed. The comm's callbacks are
+   * replaced too: JupyterLab keeps every comm handler reachable from its kernel connection
+   * (a statusChanged slot it never disconnects), and they would keep the model alive.
+   */
+  private _track(
+    comm: Kernel.IComm,
+    model: CommModel,
+    kernel: Kernel.IKernelConnection
+  ): CommModel {
     this.registry.add(model, kernel);
+    const forget = (): void => {
+      if (model.connected) {
+        return;
+      }
+      model.changed.disconnect(forget);
+      if (this.registry.get(model.commId) === model) {
+        this.registry.delete(model.commId);
+      }
+      comm.onMsg = () => undefined;
+      comm.onClose = () => undefined;
+    };
+    model.changed.connect(forget);
     return model;
   }
 

@@ -88,22 +88,36 @@ describe('CommManager.handleCommOpen', () => {
     expect(cell.outputs).toHaveLength(1);
   });
 
-  it('disconnects the kernel’s models when it restarts', () => {
+  it('disconnects the kernel’s models when it restarts, and forgets them', () => {
     const { manager, kernel } = setup();
     const comm = open(manager, kernel);
-    manager.handleKernelLost(kernel.asKernel, 'The kernel restarted');
     const model = manager.registry.get(comm.commId);
+    manager.handleKernelLost(kernel.asKernel, 'The kernel restarted');
     expect(model?.connected).toBe(false);
     expect(model?.reason).toBe('The kernel restarted');
+    expect(manager.registry.get(comm.commId)).toBeUndefined();
   });
 
-  it('disconnects the models of a disposed connection', () => {
+  it('disconnects the models of a disposed connection, and forgets them', () => {
     const { manager, kernel } = setup();
     const comm = open(manager, kernel);
+    const model = manager.registry.get(comm.commId);
     manager.handleConnectionDisposed(kernel.asKernel);
-    expect(manager.registry.get(comm.commId)?.reason).toBe(
-      Reasons.connectionClosed
-    );
+    expect(model?.reason).toBe(Reasons.connectionClosed);
+    expect(manager.registry.get(comm.commId)).toBeUndefined();
+  });
+
+  it('keeps nothing of a comm the kernel closed: no model, no callbacks into it', () => {
+    const { manager, kernel } = setup();
+    const comm = open(manager, kernel);
+    const model = manager.registry.get(comm.commId)!;
+    comm.onClose({ content: { data: { reason: 'done' } } });
+    expect(model.connected).toBe(false);
+    expect(manager.registry.get(comm.commId)).toBeUndefined();
+    // A late message no longer reaches the model, so JupyterLab's comm handler cannot keep it.
+    const received = model.received;
+    kernelSends(comm, { action: 'update_value', value: 9 });
+    expect(model.received).toBe(received);
   });
 });
 
