@@ -161,6 +161,26 @@ def push(side: Side, n: int) -> dict[str, float]:
     return {"kernel push msg/s": rate, "kernel push messages lost": float(n - received)}
 
 
+def _wait_for_loop_end(side: Side, observer: Any, msg_id: str, timeout: float = 300) -> None:
+    """Until the observer sees the cell print 'queued', or the cell's reply arrives: a stock
+    kernel may drop the print for the observer too (it is flooded as well), while ipycomm
+    sends the reply only once the paused reader has its messages."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = observer.get_iopub_msg(timeout=0.05)
+            if msg["msg_type"] == "stream" and "queued" in msg["content"]["text"]:
+                return
+        except queue.Empty:
+            pass
+        try:
+            if side.kc.get_shell_msg(timeout=0.05)["parent_header"].get("msg_id") == msg_id:
+                return
+        except queue.Empty:
+            pass
+    raise TimeoutError("the push loop did not end")
+
+
 def push_to_paused_reader(side: Side, n: int) -> dict[str, float]:
     """Push n messages of 4 KB while the reader reads nothing, as a busy page does; a second
     client (with its own session) watches for the end of the loop, then the reader reads."""
@@ -172,10 +192,7 @@ def push_to_paused_reader(side: Side, n: int) -> dict[str, float]:
             f"for _i in range({n}):\n    bench.send({{'i': _i, 'pad': '{pad}'}})\n"
             "print('queued', flush=True)"
         )
-        while True:
-            msg = observer.get_iopub_msg(timeout=120)
-            if msg["msg_type"] == "stream" and "queued" in msg["content"]["text"]:
-                break
+        _wait_for_loop_end(side, observer, msg_id)
     finally:
         observer.stop_channels()
     received = 0

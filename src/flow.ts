@@ -180,7 +180,7 @@ export interface IWatchCreditsOptions extends Partial<ICreditReaderOptions> {
 /**
  * Makes a kernel connection a flow-control reader: credits for what it handles, a closing
  * credit when the connection is disposed or the page unloads (else the kernel would hold
- * messages back for a reader that is gone, until its 10 s timeout). Returns the reader.
+ * messages back for a reader that is gone, until its 60 s timeout). Returns the reader.
  */
 export function watchCredits(
   kernel: IFlowKernel,

@@ -190,3 +190,67 @@ def test_only_metadata_with_an_ipycomm_seq_counts_as_flow_controlled() -> None:
     assert not is_flow_controlled(b'{"ipycomm": "x"}')
     assert not is_flow_controlled(b'{"ipycomm": {"seq": "3"}}')
     assert not is_flow_controlled(b'not json "ipycomm"')
+
+
+class _Page:
+    """A kernel websocket as a page opens it: with its own session_id (its reader id)."""
+
+    def __init__(self, server: Server, kernel_id: str) -> None:
+        self.session = uuid.uuid4().hex
+        self.url = (
+            f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
+            f"?token={TOKEN}&session_id={self.session}"
+        )
+
+    async def open(self) -> None:
+        self.conn = await websocket_connect(self.url, max_message_size=1 << 30)
+
+    async def send(self, channel: str, msg_type: str, content: dict[str, object]) -> str:
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": msg_type, "session": self.session,
+                  "username": "t", "version": "5.3", "date": ""}  # fmt: skip
+        await self.conn.write_message(json.dumps({"header": header, "parent_header": {},
+            "metadata": {}, "content": content, "channel": channel, "buffers": []}))  # fmt: skip
+        return msg_id
+
+    async def run(self, code: str) -> str:
+        """Execute code; what it printed, once the kernel is idle again."""
+        msg_id = await self.send("shell", "execute_request", {"code": code, "silent": False})
+        output = []
+        while True:
+            msg = json.loads(await asyncio.wait_for(self.conn.read_message(), 60))  # type: ignore[arg-type]
+            mine = msg["parent_header"].get("msg_id") == msg_id
+            if mine and msg["header"]["msg_type"] == "stream":
+                output.append(msg["content"]["text"])
+            state = msg["content"].get("execution_state")
+            if mine and msg["header"]["msg_type"] == "status" and state == "idle":
+                return "".join(output)
+
+
+def test_a_closed_page_is_no_longer_waited_for(server: Server) -> None:
+    """When a page's websocket closes, the server tells the kernel its reader left, so the
+    kernel never holds messages back for a page that is gone."""
+    kernel_id = str(server.api("POST", "/api/kernels")["id"])
+    readers = "print(len(get_ipython().kernel.comm_manager.transport.outbox.readers))"
+
+    async def scenario() -> tuple[str, str]:
+        page = _Page(server, kernel_id)
+        await page.open()
+        await page.run("from ipycomm import Comm\nc = Comm(target_name='t')")  # seq'ed
+        credit = {"reader": page.session, "seq": 1, "window": 8, "batch_targets": []}
+        await page.send("control", "ipycomm_credit", {**credit, "closing": False})
+        while (registered := (await page.run(readers)).strip()) != "1":
+            pass  # the credit went over the control channel; it lands between cells
+        page.conn.close()
+        other = _Page(server, kernel_id)
+        await other.open()
+        for _ in range(100):  # the closing credit is on its way through the server
+            if (left := (await other.run(readers)).strip()) == "0":
+                break
+        other.conn.close()
+        return registered, left
+
+    try:
+        assert asyncio.run(scenario()) == ("1", "0")
+    finally:
+        server.api("DELETE", f"/api/kernels/{kernel_id}")

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from .protocol import CreditContent
 
-#: Seconds a reader may stay silent while messages wait for it before it is dropped.
-STALE_AFTER = 10.0
+#: Seconds a reader may stay silent while messages wait for it before it is dropped. A last
+#: resort for readers that vanished without a word: a page's reader is closed by the server
+#: when its websocket closes, and a busy reader must not be mistaken for a gone one.
+STALE_AFTER = 60.0
 #: While no reader has spoken, the kernel assumes one is on its way (a page's first credit
 #: takes a round trip through the server) and holds a burst beyond this window for at most
 #: EXPECT_FOR seconds. A client that never grants credit pays that pause once.

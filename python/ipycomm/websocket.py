@@ -32,13 +32,30 @@ class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
         self.log.debug("ipycomm: TCP_NODELAY set on the websocket of kernel %s", self.kernel_id)
         return super().connect()
 
+    #: This connection carried flow-controlled messages: its page may be a reader.
+    _saw_flow = False
+
     def _limit_rate(self, channel: Any, msg: Any, msg_list: Any) -> bool:
         if channel == "iopub" and len(msg_list) > 2:
             msg["header"] = self.get_part("header", msg["header"], msg_list)  # type: ignore[no-untyped-call]
             if msg["header"].get("msg_type") in _COMM_TYPES and is_flow_controlled(msg_list[2]):
+                self._saw_flow = True
                 return False
         limited: bool = super()._limit_rate(channel, msg, msg_list)  # type: ignore[no-untyped-call]
         return limited
+
+    def disconnect(self) -> Any:
+        # The page behind this websocket is gone (or will come back as a new reader): say so
+        # for it, so the kernel never waits for its credit. Its reader id is the websocket's
+        # session id, the page's kernel connection clientId.
+        control = self.channels.get("control") if self._saw_flow else None
+        if control is not None and not control.closed():
+            closing = {"reader": self.session_id, "seq": 0, "window": 1, "closing": True}
+            try:
+                self.session.send(control, CREDIT_MSG_TYPE, {**closing, "batch_targets": []})
+            except Exception:  # the kernel is gone too: nothing waits for this reader
+                self.log.debug("ipycomm: could not tell the kernel reader %s left", self.session_id)
+        return super().disconnect()  # type: ignore[no-untyped-call]
 
 
 def is_flow_controlled(metadata: Any) -> bool:
