@@ -172,3 +172,25 @@ def test_an_empty_iopub_after_the_tests_means_nothing_was_left_queued(kernel: Ke
     assert len(comm_data(messages)) == 600
     with pytest.raises(queue.Empty):
         kernel.kc.get_iopub_msg(timeout=0.2)
+
+
+@pytest.mark.parametrize("batch_targets", [[], ["flow"]])
+def test_five_threads_under_a_small_window_keep_the_wire_in_order(
+    kernel: KernelDriver, register: Any, batch_targets: list[str]
+) -> None:
+    """seq arrives strictly increasing, with no gap, while four threads and the cell send
+    through a window of 8, plain or batched; every message arrives once."""
+    reader = register(window=8, batch_targets=batch_targets)
+    code = (
+        "import threading\n"
+        "def w(t):\n    for i in range(2000):\n        c.send({'t': t, 'i': i})\n"
+        "ts = [threading.Thread(target=w, args=(t,)) for t in range(4)]\n"
+        "[t.start() for t in ts]\nw(9)\n[t.join() for t in ts]"
+    )
+    msg_id = kernel.kc.execute(code)
+    raw = read_until(kernel, is_idle_of(msg_id))
+    seqs = [m["metadata"]["ipycomm"]["seq"] for m in raw if m["msg_type"] == "comm_msg"]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    received = comm_data([m for msg in raw for m in reader.receive(msg)])
+    for t in (0, 1, 2, 3, 9):
+        assert [d["i"] for d in received if d["t"] == t] == list(range(2000))
