@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from ipycomm.batch import unpack
-from ipycomm.flow import Readers
+from ipycomm.flow import STALE_AFTER, Readers
 from ipycomm.outbox import Outbox, Outgoing, Wire
 from ipycomm.protocol import CreditContent
 
@@ -265,8 +265,11 @@ def test_a_silent_reader_is_dropped_after_stale_after(caplog: pytest.LogCaptureF
     h.clock.now += 3600  # silent for an hour while nothing waited: not stale yet
     h.run_sender()
     assert h.seqs() == [1]
-    assert h.wakes[-1] == pytest.approx(10.0), "the sender looks again when it would be stale"
-    h.clock.now += 10
+    assert h.wakes[-1] == pytest.approx(STALE_AFTER), "the sender looks again when it's due"
+    h.clock.now += STALE_AFTER - 1
+    h.run_sender()
+    assert h.seqs() == [1], "a busy reader is not a gone one"
+    h.clock.now += 1
     h.run_sender()
     assert h.items() == [0, 1, 2]
     assert "sent no credit" in caplog.text

@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tornado.websocket import websocket_connect
@@ -41,10 +42,13 @@ class Server:
         with self.log.open("w") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=out, env=os.environ)
         deadline = time.monotonic() + 60
-        while "is running at" not in self.log.read_text():
+        while not (running := re.search(r"http://127\.0\.0\.1:(\d+)/", self.log.read_text())):
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise AssertionError(f"server did not start:\n{self.log.read_text()}")
             time.sleep(0.1)  # polling the server's own log for readiness
+        # The port it really took: if ours was taken meanwhile, the server moves to the next.
+        self.port = int(running.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def api(self, method: str, path: str) -> dict[str, object]:
         request = urllib.request.Request(
@@ -67,6 +71,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running.stop()
 
 
+async def _close(conn: Any) -> None:
+    """Close a websocket and wait until it is closed (close() only starts the handshake, and a
+    socket still open when the test's event loop ends is an unclosed-socket warning)."""
+    conn.close()
+    while await asyncio.wait_for(conn.read_message(), 10) is not None:
+        pass
+
+
 def _kernel_info_over_websocket(server: Server, kernel_id: str) -> dict[str, object]:
     async def round_trip() -> dict[str, object]:
         url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?token={TOKEN}"
@@ -82,7 +94,7 @@ def _kernel_info_over_websocket(server: Server, kernel_id: str) -> dict[str, obj
             assert isinstance(raw, str)
             reply = json.loads(raw)
             if reply["parent_header"].get("msg_id") == msg_id and reply["channel"] == "shell":
-                conn.close()
+                await _close(conn)
                 return dict(reply["content"])
 
     return asyncio.run(round_trip())
@@ -144,7 +156,7 @@ def _comm_msgs_over_websocket(server: Server, kernel_id: str, code: str) -> tupl
                 output.append(msg["content"]["text"])
             mine = msg["parent_header"].get("msg_id") == msg_id
             if kind == "status" and mine and msg["content"]["execution_state"] == "idle":
-                conn.close()
+                await _close(conn)
                 return count, "".join(output)
 
     return asyncio.run(run())
@@ -241,13 +253,13 @@ def test_a_closed_page_is_no_longer_waited_for(server: Server) -> None:
         await page.send("control", "ipycomm_credit", {**credit, "closing": False})
         while (registered := (await page.run(readers)).strip()) != "1":
             pass  # the credit went over the control channel; it lands between cells
-        page.conn.close()
+        await _close(page.conn)
         other = _Page(server, kernel_id)
         await other.open()
         for _ in range(100):  # the closing credit is on its way through the server
             if (left := (await other.run(readers)).strip()) == "0":
                 break
-        other.conn.close()
+        await _close(other.conn)
         return registered, left
 
     try:

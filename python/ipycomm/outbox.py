@@ -27,8 +27,8 @@ MAX_QUEUED_BYTES = 64 << 20
 
 
 @dataclass
-class Outgoing:
-    """One comm message, serialized when it was sent so later changes to its dicts don't leak."""
+class Wire:
+    """One message on the wire: a single comm message, or a batch of them."""
 
     msg_type: str
     comm_id: str
@@ -37,6 +37,13 @@ class Outgoing:
     metadata: dict[str, Any]
     buffers: list[Any]
     parent: Any
+
+
+@dataclass
+class Outgoing(Wire):
+    """One comm message as ``send`` queued it: serialized at once, so later changes to its
+    dicts don't leak into what is sent, plus what deciding on a batch needs."""
+
     #: The data alone as JSON, when the message may join a batch; None when it may not.
     data: bytes | None = None
     #: The comm's target, for readers that unpack batches on some targets only.
@@ -47,18 +54,6 @@ class Outgoing:
 
     def __post_init__(self) -> None:
         self.size = len(self.content) + sum(memoryview(b).nbytes for b in self.buffers)
-
-
-@dataclass
-class Wire:
-    """One message on the wire: a single comm message, or a batch of them."""
-
-    msg_type: str
-    comm_id: str
-    content: bytes
-    metadata: dict[str, Any]
-    buffers: list[Any]
-    parent: Any
 
 
 class Outbox:
