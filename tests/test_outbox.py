@@ -48,9 +48,15 @@ class Harness:
         return self.blocking
 
     def _send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
-        self.sent.append(wire)
-        if on_sent is not None:
-            self.scheduled.append(on_sent)  # the sending thread says so later
+        if on_sent is None:
+            self.sent.append(wire)  # a flush: on the sending thread, straight to the socket
+            return
+
+        def later() -> None:  # sent at once: reaches the socket when the sending thread runs
+            self.sent.append(wire)
+            on_sent()
+
+        self.scheduled.append(later)
 
     def run_sender(self) -> None:
         """Run what was scheduled on the sending thread, in order, then a flush."""
@@ -92,7 +98,10 @@ def test_without_readers_everything_goes_out_at_once_numbered_in_order() -> None
     h = Harness()
     for i in range(5):
         h.put(i)
-    assert h.seqs() == [1]
+    assert [w.metadata["ipycomm"]["seq"] for w in h.sent] == [], (
+        "nothing sent before the sender runs"
+    )
+    assert len(h.scheduled) == 2, "the first message's send, then one flush for the rest"
     h.run_sender()
     assert h.seqs() == [1, 2, 3, 4, 5]
     assert h.items() == [0, 1, 2, 3, 4]
@@ -103,6 +112,7 @@ def test_user_metadata_is_kept_next_to_the_seq() -> None:
     """A plain message keeps its own metadata; ipycomm adds only its own key."""
     h = Harness()
     h.put(0, metadata={"version": "2.1.0"})
+    h.run_sender()
     assert h.sent[0].metadata == {"version": "2.1.0", "ipycomm": {"seq": 1}}
 
 
@@ -339,3 +349,15 @@ def test_the_first_credit_takes_over_from_the_expected_reader() -> None:
     h.credit(seq=1, window=1000)
     h.run_sender()
     assert h.items() == list(range(300))
+
+
+def test_a_flush_queued_earlier_never_overtakes_a_message_sent_at_once() -> None:
+    """A flush already waiting on the sending thread (a timer's) runs before a message sent at
+    once reaches the socket; it must not send what was queued behind that message."""
+    h = Harness()
+    h.scheduled.append(h.outbox.flush)  # say, the expected reader's timer, already due
+    h.put(0)  # sent at once: its send waits on the sending thread, after that flush
+    h.put(1)  # queued behind it
+    h.run_sender()
+    assert h.seqs() == [1, 2]
+    assert h.items() == [0, 1]

@@ -173,6 +173,11 @@ class Outbox:
         """Send everything the readers' credit allows, in order."""
         with self._send_lock:
             with self._cond:
+                if self._in_flight:
+                    # A message sent at once is still on its way to the socket, and this flush
+                    # was queued before it (a timer's): sending now would overtake it. The
+                    # flush queued by whatever came after it runs after it.
+                    return
                 self._scheduled = False
                 wires = self._take()
                 if self._queue:

@@ -20,8 +20,22 @@ test('the seed slider renders and reaches the kernel in Notebook 7', async ({
   const cells = nb7.locator('.jp-Notebook .jp-CodeCell');
   await expect(cells).toHaveCount(2);
 
-  await cells.nth(0).locator('.cm-content').click();
-  await nb7.keyboard.press('Shift+Enter');
+  // Run the first cell. A keypress that lands before the editor has focus, or while the
+  // kernel is still starting, is lost: press again only while the prompt shows the cell has
+  // been neither queued (*) nor run (a number), so it never runs twice.
+  const prompt = cells.nth(0).locator('.jp-InputPrompt');
+  await expect
+    .poll(
+      async () => {
+        if (!/[*\d]/.test((await prompt.textContent()) ?? '')) {
+          await cells.nth(0).locator('.cm-content').click();
+          await nb7.keyboard.press('Shift+Enter');
+        }
+        return /[*\d]/.test((await prompt.textContent()) ?? '');
+      },
+      { timeout: 60000, intervals: [1000, 2000, 4000] }
+    )
+    .toBe(true);
   const slider = cells
     .nth(0)
     .locator('.jp-ipycomm-view')
