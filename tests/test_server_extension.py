@@ -49,6 +49,17 @@ class Server:
         # The port it really took: if ours was taken meanwhile, the server moves to the next.
         self.port = int(running.group(1))
         self.url = f"http://127.0.0.1:{self.port}"
+        # The log line can come before the socket accepts: wait until a connection does.
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise AssertionError(
+                        f"server never accepted:\n{self.log.read_text()}"
+                    ) from None
+                time.sleep(0.1)  # polling the port for readiness
 
     def api(self, method: str, path: str) -> dict[str, object]:
         request = urllib.request.Request(

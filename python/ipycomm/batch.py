@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
 from .protocol import FLOW_KEY, Message, ProtocolError
 
@@ -16,12 +16,6 @@ BATCH_KEY = "ipycomm_batch"
 #: The most items, and roughly the most bytes, one batch carries.
 MAX_ITEMS = 1000
 MAX_BYTES = 1 << 20
-
-
-class BatchItem(TypedDict):
-    data: dict[str, Any]
-    metadata: NotRequired[dict[str, Any]]
-    buffers: NotRequired[int]
 
 
 class Packed(TypedDict):

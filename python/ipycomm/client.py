@@ -58,9 +58,7 @@ class CommReader:
         seq = flow.get("seq") if isinstance(flow, dict) else None
         if isinstance(seq, int) and not isinstance(seq, bool):
             self._advance(seq)
-        if msg.get("msg_type") == "comm_msg" or msg.get("header", {}).get("msg_type") == "comm_msg":
-            return unpack(msg)
-        return [msg]
+        return unpack(msg)
 
     def close(self) -> None:
         """Tell the kernel this reader leaves, so it stops waiting for its credit."""
@@ -80,7 +78,7 @@ class CommReader:
         if self._credited is None or seq - self._credited >= max(1, self.window // 4):
             self._send_credit(closing=False)
 
-    def _send_credit(self, closing: bool) -> str:
+    def _send_credit(self, closing: bool) -> None:
         content = CreditContent(
             reader=self.reader_id,
             seq=self._seq,
@@ -91,6 +89,4 @@ class CommReader:
         msg = self._client.session.msg(CREDIT_MSG_TYPE, dict(content))
         self._client.control_channel.send(msg)
         self._credited = self._seq
-        msg_id: str = msg["header"]["msg_id"]
-        self.last_credit_id = msg_id
-        return msg_id
+        self.last_credit_id = msg["header"]["msg_id"]

@@ -29,9 +29,9 @@ class _Reader:
     acked: int
     window: int
     batch_targets: frozenset[str]
-    heard_at: float
     stale_after: float
-    #: When messages first had to wait for this reader since it was last heard from.
+    #: When messages first had to wait for this reader since its last credit (each credit
+    #: makes a new record, so the clock starts again).
     waited_since: float | None = None
 
 
@@ -53,9 +53,7 @@ class Readers:
         """Until a reader speaks, send at most EXPECTED_WINDOW beyond ``seq`` without waiting
         more than EXPECT_FOR seconds (see EXPECT_FOR)."""
         if not self._readers:
-            self._readers[_EXPECTED] = _Reader(
-                seq, EXPECTED_WINDOW, frozenset(), self._clock(), EXPECT_FOR
-            )
+            self._readers[_EXPECTED] = _Reader(seq, EXPECTED_WINDOW, frozenset(), EXPECT_FOR)
 
     def credit(self, credit: CreditContent, seq: int) -> None:
         """Record a credit: registers a new reader, moves one on, or forgets a closing one.
@@ -70,7 +68,6 @@ class Readers:
             acked=credit["seq"],
             window=credit["window"],
             batch_targets=frozenset(credit["batch_targets"]),
-            heard_at=self._clock(),
             stale_after=self.stale_after,
         )
 
@@ -95,7 +92,7 @@ class Readers:
             if next_seq <= reader.acked + reader.window:
                 reader.waited_since = None
                 continue
-            if reader.waited_since is None or reader.waited_since < reader.heard_at:
+            if reader.waited_since is None:
                 reader.waited_since = now
             if now - reader.waited_since >= reader.stale_after:
                 del self._readers[name]
@@ -105,11 +102,9 @@ class Readers:
 
     def seconds_until_stale(self) -> float | None:
         """How long until the first waiting reader would go stale; None if none is waiting."""
-        if all(r.waited_since is None for r in self._readers.values()):
-            return None
         due = [
             r.waited_since + r.stale_after
             for r in self._readers.values()
             if r.waited_since is not None
         ]
-        return max(0.0, min(due) - self._clock())
+        return max(0.0, min(due) - self._clock()) if due else None
