@@ -13,12 +13,12 @@ import {
   addInspectorCommand,
   addOpenCommCommand,
   CommandIDs
-} from './commands';
-import { CommInspector } from './inspector';
-import { InspectorModel } from './inspectormodel';
-import { CommManager } from './manager';
-import { MY_WIDGET_TARGET, SLIDER_TARGET } from './protocol';
-import { createRendererFactory } from './renderer';
+} from './app/commands';
+import { CommInspector } from './inspector/inspector';
+import { InspectorModel } from './inspector/inspectormodel';
+import { CommManager } from './comms/manager';
+import { MY_WIDGET_TARGET, SLIDER_TARGET } from './kernel/protocol';
+import { createRendererFactory } from './comms/renderer';
 import {
   allCells,
   currentKernel,
@@ -26,9 +26,9 @@ import {
   kernelFor,
   onCurrentKernelChange,
   showView
-} from './shell';
-import { registerOnEveryKernel } from './targets';
-import { createView } from './views';
+} from './app/shell';
+import { registerOnEveryKernel } from './kernel/connection';
+import { createView } from './widgets';
 
 function activate(
   app: JupyterFrontEnd,

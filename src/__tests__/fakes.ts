@@ -1,7 +1,7 @@
 /** Fakes for the kernel seam, shaped like the parts of @jupyterlab/services we use. */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
-import type { IScheduler } from '../coalesce';
+import type { IScheduler } from '../util/coalesce';
 
 export interface IFakeComm {
   commId: string;

@@ -1,0 +1,101 @@
+/**
+ * The "Open comm to kernel target…" command: opens a comm from the frontend to a target
+ * registered in the current kernel, and shows its messages in a main-area view.
+ */
+import { InputDialog, showErrorMessage } from '@jupyterlab/apputils';
+import type { Kernel } from '@jupyterlab/services';
+import type { CommandRegistry } from '@lumino/commands';
+import { CommManager } from '../comms/manager';
+import { CommModel } from '../comms/model';
+import {
+  IJSONObject,
+  MY_WIDGET_TARGET,
+  parseUserJson
+} from '../kernel/protocol';
+
+export const CommandIDs = {
+  openComm: 'ipycomm:open-comm',
+  inspector: 'ipycomm:inspector'
+};
+
+/** "Show Comm Inspector": adds the panel to the right sidebar once, then reveals it. */
+export function addInspectorCommand(
+  commands: CommandRegistry,
+  show: () => void
+): void {
+  commands.addCommand(CommandIDs.inspector, {
+    label: 'Show Comm Inspector',
+    caption:
+      'Live comms, kernel targets and comm messages of the current kernel',
+    execute: show
+  });
+}
+
+export interface IOpenCommDeps {
+  manager: CommManager;
+  /** The kernel of the notebook or console the user is working in. */
+  currentKernel: () => Kernel.IKernelConnection | null;
+  show: (model: CommModel) => void;
+}
+
+export function addOpenCommCommand(
+  commands: CommandRegistry,
+  deps: IOpenCommDeps
+): void {
+  commands.addCommand(CommandIDs.openComm, {
+    label: 'Open comm to kernel target…',
+    caption:
+      'Open a comm from the browser to a comm target registered in the kernel',
+    isEnabled: () => deps.currentKernel() !== null,
+    execute: () => openComm(deps)
+  });
+}
+
+async function openComm(deps: IOpenCommDeps): Promise<CommModel | null> {
+  const kernel = deps.currentKernel();
+  if (!kernel) {
+    await showErrorMessage(
+      'No kernel',
+      'Open a notebook or console with a running kernel.'
+    );
+    return null;
+  }
+  const target = await InputDialog.getText({
+    title: 'Open comm to kernel target',
+    label: 'Target name',
+    text: MY_WIDGET_TARGET
+  });
+  const targetName = target.value?.trim();
+  if (!target.button.accept || !targetName) {
+    return null;
+  }
+  const data = await askForData();
+  if (!data) {
+    return null;
+  }
+  const model = deps.manager.openComm(kernel, targetName, data);
+  deps.show(model);
+  return model;
+}
+
+/** Asks until the text is a JSON object (or empty), or the user cancels. */
+async function askForData(): Promise<IJSONObject | null> {
+  let label = 'Data to open with (a JSON object, optional)';
+  let text = '';
+  for (;;) {
+    const answer = await InputDialog.getText({
+      title: 'Open comm: data',
+      label,
+      text
+    });
+    if (!answer.button.accept) {
+      return null;
+    }
+    text = answer.value ?? '';
+    const parsed = parseUserJson(text);
+    if (parsed.ok) {
+      return parsed.value;
+    }
+    label = `${parsed.error}. Data to open with (a JSON object, optional)`;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The mime renderer for VIEW_MIME_TYPE outputs: shows a view of the output's comm model, and
+ * writes the model's latest state back into the output so a reloaded notebook shows it at once.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { Kernel } from '@jupyterlab/services';
+import { PanelLayout, Widget } from '@lumino/widgets';
+import { CommManager, Reasons } from './manager';
+import { CommModel } from './model';
+import { IViewData, parseViewData, VIEW_MIME_TYPE } from '../kernel/protocol';
+
+export interface IRendererDeps {
+  manager: CommManager;
+  /** The kernel of the notebook or console containing `widget`, once it is known. */
+  kernelFor: (widget: Widget) => Promise<Kernel.IKernelConnection | null>;
+  createView: (model: CommModel) => Widget;
+  /**
+   * Minimum time between two state writes into the output (each one updates the notebook
+   * model, so a drag must not write on every frame).
+   */
+  persistDelayMs?: number;
+}
+
+export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
+  constructor(deps: IRendererDeps) {
+    super();
+    this._deps = deps;
+    this.layout = new PanelLayout();
+    this.addClass('jp-ipycomm-renderer');
+  }
+
+  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
+    this._mimeModel = mimeModel;
+    const parsed = parseViewData(mimeModel.data[VIEW_MIME_TYPE]);
+    if (!parsed.ok) {
+      this._showText(`Cannot show this comm view: ${parsed.error}`);
+      return;
+    }
+    const view = parsed.value;
+    if (view.comm_id === this._view?.comm_id) {
+      // Our own state write-back re-renders the output; the view is already right.
+      return;
+    }
+    this._view = view;
+    const { manager } = this._deps;
+    const known = manager.registry.get(view.comm_id);
+    if (known) {
+      this._show(known);
+      return;
+    }
+    this._show(manager.detached(view, Reasons.reconnecting));
+    if (this.isAttached) {
+      await this._resolve();
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._model?.changed.disconnect(this._schedulePersist, this);
+    clearTimeout(this._timer);
+    super.dispose();
+  }
+
+  protected onAfterAttach(): void {
+    // Finding the kernel needs the notebook around us, which is only known once attached.
+    if (
+      this._model &&
+      !this._model.connected &&
+      this._model.reason === Reasons.reconnecting
+    ) {
+      void this._resolve();
+    }
+  }
+
+  private async _resolve(): Promise<void> {
+    const view = this._view;
+    if (!view || this._resolving === view) {
+      return;
+    }
+    this._resolving = view;
+    let kernel: Kernel.IKernelConnection | null = null;
+    try {
+      kernel = await this._deps.kernelFor(this);
+    } catch {
+      // The session failed to start or was disposed: resolve() shows "no kernel".
+    }
+    const model = await this._deps.manager.resolve(view, kernel);
+    if (!this.isDisposed && this._view?.comm_id === view.comm_id) {
+      this._show(model);
+    }
+  }
+
+  private _show(model: CommModel): void {
+    this._model?.changed.disconnect(this._schedulePersist, this);
+    this._model = model;
+    model.changed.connect(this._schedulePersist, this);
+    this._replace(this._deps.createView(model));
+  }
+
+  private _showText(text: string): void {
+    const widget = new Widget();
+    widget.addClass('jp-ipycomm-error');
+    widget.node.textContent = text;
+    this._replace(widget);
+  }
+
+  private _replace(widget: Widget): void {
+    const layout = this.layout as PanelLayout;
+    for (const old of [...layout.widgets]) {
+      old.dispose();
+    }
+    layout.addWidget(widget);
+  }
+
+  /**
+   * Writes at once, then at most once per delay: a save right after a kernel update must
+   * already contain it, while a drag must not rewrite the notebook model on every frame.
+   */
+  private _schedulePersist(): void {
+    if (this._timer !== undefined) {
+      this._persistPending = true;
+      return;
+    }
+    this._persist();
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      if (this._persistPending) {
+        this._persistPending = false;
+        this._schedulePersist();
+      }
+    }, this._deps.persistDelayMs ?? 250);
+  }
+
+  private _persist(): void {
+    const model = this._model;
+    const mimeModel = this._mimeModel;
+    const view = this._view;
+    if (!model || !mimeModel || !view || this.isDisposed) {
+      return;
+    }
+    const saved: IViewData = { ...view, state: model.state };
+    if (
+      JSON.stringify(saved) === JSON.stringify(mimeModel.data[VIEW_MIME_TYPE])
+    ) {
+      return;
+    }
+    this._view = saved;
+    mimeModel.setData({
+      data: { ...mimeModel.data, [VIEW_MIME_TYPE]: { ...saved } }
+    });
+  }
+
+  private _deps: IRendererDeps;
+  private _mimeModel: IRenderMime.IMimeModel | null = null;
+  private _view: IViewData | null = null;
+  private _resolving: IViewData | null = null;
+  private _model: CommModel | null = null;
+  private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private _persistPending = false;
+}
+
+/** The rendermime factory; views render as DOM text only, so they are safe when untrusted. */
+export function createRendererFactory(
+  deps: IRendererDeps
+): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [VIEW_MIME_TYPE],
+    defaultRank: 0,
+    createRenderer: () => new CommViewRenderer(deps)
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * The Comm Inspector side panel: live comms and their traffic, the kernel's targets, a
+ * message log, and actions (open, send, close). Everything the kernel says is shown with
+ * textContent, never as HTML. Redraws at most once per frame, so a drag does not flood the DOM.
+ */
+import { Widget } from '@lumino/widgets';
+import { frameScheduler } from '../util/coalesce';
+import { ICommStats } from './commstats';
+import { InspectorModel } from './inspectormodel';
+import { describeEvent, filterLog, formatBytes } from './messagelog';
+import { parseUserJson } from '../kernel/protocol';
+import { el } from '../widgets/view';
+
+function button(
+  label: string,
+  onClick: () => void,
+  className = ''
+): HTMLButtonElement {
+  const node = el(
+    'button',
+    `jp-ipycomm-button jp-mod-styled ${className}`,
+    label
+  );
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function section(title: string, ...children: HTMLElement[]): HTMLElement {
+  const node = el('section', 'jp-ipycomm-inspector-section');
+  node.setAttribute('aria-label', title);
+  node.append(el('h3', 'jp-ipycomm-inspector-heading', title), ...children);
+  return node;
+}
+
+function jsonBox(label: string): HTMLTextAreaElement {
+  const box = el('textarea', 'jp-ipycomm-json jp-mod-styled');
+  box.rows = 2;
+  box.placeholder = '{}';
+  box.setAttribute('aria-label', label);
+  return box;
+}
+
+const time = (ms: number | null) =>
+  ms === null ? 'before' : new Date(ms).toLocaleTimeString();
+
+export class CommInspector extends Widget {
+  constructor(model: InspectorModel) {
+    super();
+    this.model = model;
+    this.id = 'ipycomm-inspector';
+    this.title.label = 'Comms';
+    this.title.caption = 'Comm Inspector';
+    this.addClass('jp-ipycomm-inspector');
+    this._build();
+    model.changed.connect(this._schedule, this);
+    this._render();
+  }
+
+  readonly model: InspectorModel;
+
+  dispose(): void {
+    this.model.changed.disconnect(this._schedule, this);
+    super.dispose();
+  }
+
+  protected onAfterShow(): void {
+    // Targets may have been registered since; comm traffic is followed live anyway.
+    void this.model.refresh();
+    this._render();
+  }
+
+  private _build(): void {
+    this._kernel = el('div', 'jp-ipycomm-inspector-kernel');
+    this._notice = el('div', 'jp-ipycomm-inspector-notice');
+    this._notice.setAttribute('role', 'status');
+    this._comms = el('table', 'jp-ipycomm-inspector-comms');
+    this._comms.setAttribute('aria-label', 'Live comms');
+    this._commSelect = el('select', 'jp-mod-styled');
+    this._commSelect.setAttribute('aria-label', 'Comm to send on');
+    this._sendBox = jsonBox('JSON message to send');
+    const sendRow = el('div', 'jp-ipycomm-buttons');
+    sendRow.append(
+      this._commSelect,
+      button('Send', () => void this._send(), 'jp-mod-accept')
+    );
+    this._targets = el('ul', 'jp-ipycomm-inspector-targets');
+    this._targets.setAttribute('aria-label', 'Kernel targets');
+    this._targetInput = el('input', 'jp-mod-styled');
+    this._targetInput.placeholder = 'target name';
+    this._targetInput.setAttribute('aria-label', 'Target to open a comm to');
+    this._openBox = jsonBox('JSON data to open with');
+    const openRow = el('div', 'jp-ipycomm-buttons');
+    openRow.append(
+      this._targetInput,
+      button('Open comm', () => this._open()),
+      button('Refresh', () => void this.model.refresh())
+    );
+    this._filter = el('input', 'jp-mod-styled jp-ipycomm-inspector-filter');
+    this._filter.placeholder = 'Filter by comm id or target';
+    this._filter.setAttribute('aria-label', 'Filter messages');
+    this._filter.addEventListener('input', () => this._render());
+    this._pause = button('Pause', () => this._togglePause());
+    this._count = el('span', 'jp-ipycomm-inspector-count');
+    const logBar = el('div', 'jp-ipycomm-buttons');
+    logBar.append(
+      this._filter,
+      this._pause,
+      button('Clear', () => this._clearLog()),
+      this._count
+    );
+    this._log = el('ol', 'jp-ipycomm-log jp-ipycomm-inspector-log');
+    this._log.setAttribute('aria-label', 'Comm messages');
+    this.node.append(
+      this._kernel,
+      this._notice,
+      section('Live comms', this._comms, this._sendBox, sendRow),
+      section('Kernel targets', this._targets, this._openBox, openRow),
+      section('Messages', logBar, this._log)
+    );
+  }
+
+  private _schedule(): void {
+    if (!this._scheduled) {
+      this._scheduled = true;
+      frameScheduler.request(() => {
+        this._scheduled = false;
+        this._render();
+      });
+    }
+  }
+
+  private _render(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    const { kernel, stats, targets, log } = this.model;
+    this._kernel.textContent = kernel
+      ? `Kernel ${kernel.name} · ${kernel.id.slice(0, 8)}`
+      : 'No kernel: open a notebook or console with a running kernel';
+    const notice = this._actionNotice || this.model.notice;
+    this._notice.textContent = notice;
+    this._notice.hidden = !notice;
+    this._renderComms(stats.comms);
+    this._targets.replaceChildren(
+      ...targets.map(name => {
+        const item = el('li', 'jp-ipycomm-inspector-target', name);
+        item.append(button('Use', () => (this._targetInput.value = name)));
+        return item;
+      })
+    );
+    const shown = filterLog(log.entries, this._filter.value);
+    this._log.replaceChildren(
+      ...shown.map(e =>
+        el(
+          'li',
+          `jp-ipycomm-log-entry jp-ipycomm-mod-${e.kind}`,
+          describeEvent(e)
+        )
+      )
+    );
+    this._log.scrollTop = this._log.scrollHeight;
+    const missed = log.missed ? ` · ${log.missed} missed while paused` : '';
+    this._count.textContent = `${shown.length} of ${log.entries.length}${missed}`;
+    this._pause.textContent = log.paused ? 'Resume' : 'Pause';
+    this._pause.setAttribute('aria-pressed', String(log.paused));
+  }
+
+  private _renderComms(comms: ICommStats[]): void {
+    const head = el('tr', '');
+    for (const title of [
+      'Comm',
+      'Target',
+      'Opened by',
+      'At',
+      'In',
+      'Out',
+      ''
+    ]) {
+      head.append(el('th', '', title));
+    }
+    const rows = comms.map(c => {
+      const row = el('tr', 'jp-ipycomm-inspector-comm');
+      row.dataset.commId = c.commId;
+      const id = el('td', '', c.commId.slice(0, 8));
+      id.title = c.commId;
+      row.append(
+        id,
+        el('td', '', c.targetName),
+        el('td', '', c.openedBy),
+        el('td', '', time(c.openedAt)),
+        el('td', '', `${c.msgsIn} · ${formatBytes(c.bytesIn)}`),
+        el('td', '', `${c.msgsOut} · ${formatBytes(c.bytesOut)}`)
+      );
+      const actions = el('td', '');
+      actions.append(
+        button('Filter', () => this._setFilter(c.commId)),
+        button('Close', () => void this._close(c.commId))
+      );
+      row.append(actions);
+      return row;
+    });
+    this._comms.replaceChildren(head, ...rows);
+    const selected = this._commSelect.value;
+    this._commSelect.replaceChildren(
+      ...comms.map(c => {
+        const option = el(
+          'option',
+          '',
+          `${c.targetName} ${c.commId.slice(0, 8)}`
+        );
+        option.value = c.commId;
+        return option;
+      })
+    );
+    if (comms.some(c => c.commId === selected)) {
+      this._commSelect.value = selected;
+    }
+  }
+
+  private _setFilter(text: string): void {
+    this._filter.value = text;
+    this._render();
+  }
+
+  private _togglePause(): void {
+    this.model.log.setPaused(!this.model.log.paused);
+    this._render();
+  }
+
+  private _clearLog(): void {
+    this.model.log.clear();
+    this._render();
+  }
+
+  private _open(): void {
+    const target = this._targetInput.value.trim();
+    const data = parseUserJson(this._openBox.value);
+    if (!target || !data.ok) {
+      this._tell(
+        target ? (data as { error: string }).error : 'Type a target name'
+      );
+      return;
+    }
+    this.model.open(target, data.value);
+    this._tell('');
+  }
+
+  private async _send(): Promise<void> {
+    const data = parseUserJson(this._sendBox.value);
+    if (!this._commSelect.value || !data.ok) {
+      this._tell(
+        this._commSelect.value
+          ? (data as { error: string }).error
+          : 'No comm to send on'
+      );
+      return;
+    }
+    this._tell(await this.model.send(this._commSelect.value, data.value));
+  }
+
+  private async _close(commId: string): Promise<void> {
+    this._tell(await this.model.close(commId));
+  }
+
+  private _tell(text: string): void {
+    this._actionNotice = text;
+    this._render();
+  }
+
+  private _scheduled = false;
+  private _actionNotice = '';
+  private _kernel!: HTMLDivElement;
+  private _notice!: HTMLDivElement;
+  private _comms!: HTMLTableElement;
+  private _commSelect!: HTMLSelectElement;
+  private _sendBox!: HTMLTextAreaElement;
+  private _targets!: HTMLUListElement;
+  private _targetInput!: HTMLInputElement;
+  private _openBox!: HTMLTextAreaElement;
+  private _filter!: HTMLInputElement;
+  private _pause!: HTMLButtonElement;
+  private _count!: HTMLSpanElement;
+  private _log!: HTMLOListElement;
+}

@@ -1,0 +1,108 @@
+/**
+ * The inspector's message log: the last N comm events of a kernel, pausable and filterable.
+ * Bounded, so a chatty comm cannot grow memory; binary buffers are counted by size only (see
+ * traffic.ts). Pure logic, no DOM.
+ */
+import { preview } from '../kernel/protocol';
+import { ICommEvent } from './traffic';
+
+export const LOG_LIMIT = 500;
+
+export class MessageLog {
+  constructor(limit = LOG_LIMIT) {
+    this._limit = limit;
+  }
+
+  get entries(): ReadonlyArray<ICommEvent> {
+    return this._entries;
+  }
+
+  get paused(): boolean {
+    return this._paused;
+  }
+
+  /** Events not logged because the log was paused. */
+  get missed(): number {
+    return this._missed;
+  }
+
+  /** Pausing stops logging (the comm stats keep counting); resuming resets `missed`. */
+  setPaused(paused: boolean): void {
+    this._paused = paused;
+    if (!paused) {
+      this._missed = 0;
+    }
+  }
+
+  /** Logs an event unless paused; drops the oldest beyond the limit. Returns whether logged. */
+  push(event: ICommEvent): boolean {
+    if (this._paused) {
+      this._missed += 1;
+      return false;
+    }
+    this._entries.push(event);
+    if (this._entries.length > this._limit) {
+      this._entries.splice(0, this._entries.length - this._limit);
+    }
+    return true;
+  }
+
+  clear(): void {
+    this._entries = [];
+    this._missed = 0;
+  }
+
+  private _limit: number;
+  private _entries: ICommEvent[] = [];
+  private _paused = false;
+  private _missed = 0;
+}
+
+/**
+ * Whether an event matches a filter text: empty matches everything; otherwise a
+ * case-insensitive substring of the comm id or the target name.
+ */
+export function matchesFilter(event: ICommEvent, filter: string): boolean {
+  const query = filter.trim().toLowerCase();
+  if (!query) {
+    return true;
+  }
+  return (
+    event.commId.toLowerCase().includes(query) ||
+    event.targetName.toLowerCase().includes(query)
+  );
+}
+
+export function filterLog(
+  events: ReadonlyArray<ICommEvent>,
+  filter: string
+): ICommEvent[] {
+  return events.filter(event => matchesFilter(event, filter));
+}
+
+/** 1234 → "1.2 kB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) {
+    return `${bytes} B`;
+  }
+  if (bytes < 1e6) {
+    return `${(bytes / 1e3).toFixed(1)} kB`;
+  }
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+const ARROWS = { in: '←', out: '→' };
+
+/** One line of text for an event; never includes buffer content. */
+export function describeEvent(event: ICommEvent, maxData = 300): string {
+  const time = new Date(event.time).toLocaleTimeString();
+  const head = `${time} ${ARROWS[event.direction]} ${event.kind} ${event.targetName || '?'} ${event.commId.slice(0, 8)}`;
+  const data =
+    event.kind === 'output'
+      ? String(event.data).trimEnd().slice(-maxData)
+      : preview(event.data, maxData);
+  const buffers = event.bufferSizes.length
+    ? ` [${event.bufferSizes.length} buffer(s): ${event.bufferSizes.map(formatBytes).join(', ')}]`
+    : '';
+  return `${head} ${data}${buffers}`;
+}
