@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ipycomm import CommManager
+from ipycomm.transport import Outgoing
 
 
 class RecordingTransport:
@@ -23,19 +24,10 @@ class RecordingTransport:
         self.handled: list[str] = []
         self._lock = threading.Lock()
 
-    def publish(
-        self,
-        msg_type: str,
-        content: dict[str, Any],
-        metadata: dict[str, Any],
-        buffers: Any,
-        *,
-        target_name: str | None = None,
-        peer_unpacks: bool = False,
-    ) -> str | None:
+    def publish(self, message: Outgoing) -> None:
+        buffers = message.buffers or None
         with self._lock:
-            self.published.append((msg_type, content, metadata, buffers))
-        return None
+            self.published.append((message.msg_type, message.content, message.metadata, buffers))
 
     def reply(
         self, stream: Any, ident: Any, parent: Any, msg_type: str, content: Mapping[str, Any]
@@ -51,6 +43,9 @@ class RecordingTransport:
     def handling(self, msg: Any) -> Iterator[None]:
         self.handled.append(msg["header"]["msg_type"])
         yield
+
+    def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:
+        return default if sender is None else sender.name
 
     def of_type(self, msg_type: str) -> list[dict[str, Any]]:
         return [content for kind, content, _, _ in self.published if kind == msg_type]

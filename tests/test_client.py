@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from ipycomm import ProtocolError
-from ipycomm.batch import Packed, pack, unpack
 from ipycomm.client import CommReader
+from ipycomm.flow.batch import Packed, pack, unpack
 
 
 class FakeClient:

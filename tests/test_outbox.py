@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ipycomm.batch import unpack
-from ipycomm.flow import STALE_AFTER, Readers
-from ipycomm.outbox import Outbox, Outgoing, Wire
-from ipycomm.protocol import CreditContent
+from ipycomm.flow.batch import unpack
+from ipycomm.flow.outbox import Outbox
+from ipycomm.flow.readers import STALE_AFTER, Readers
+from ipycomm.flow.wire import CreditContent, Queued, Wire
 
 PARENT = {"msg_id": "cell-1"}
 
@@ -25,7 +25,8 @@ class Clock:
 
 
 class Harness:
-    """An outbox whose sending thread is the test: what is scheduled runs in ``run_sender``."""
+    """An outbox whose sending thread is the test (the harness is its Sender): what is
+    scheduled runs in ``run_sender``."""
 
     def __init__(self, **limits: Any) -> None:
         self.clock = Clock()
@@ -34,20 +35,20 @@ class Harness:
         self.wakes: list[float] = []
         self.blocking = True
         self.asked_to_block = threading.Event()
-        self.outbox = Outbox(
-            self._send,
-            self.scheduled.append,
-            self.wakes.append,
-            self._may_block,
-            Readers(clock=self.clock),
-            **limits,
-        )
+        self.outbox = Outbox(self, Readers(clock=self.clock), **limits)
 
-    def _may_block(self) -> bool:
+    def schedule(self, f: Callable[[], None]) -> None:
+        self.scheduled.append(f)
+
+    def schedule_later(self, delay: float, f: Callable[[], None]) -> None:
+        assert f == self.outbox.flush
+        self.wakes.append(delay)
+
+    def may_block(self) -> bool:
         self.asked_to_block.set()  # the caller is about to wait, or to go on without waiting
         return self.blocking
 
-    def _send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
+    def send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
         if on_sent is None:
             self.sent.append(wire)  # a flush: on the sending thread, straight to the socket
             return
@@ -71,7 +72,10 @@ class Harness:
         parent = fields.pop("parent")
         buffers = fields.pop("buffers", [])
         metadata = fields.pop("metadata", {})
-        self.outbox.put(Outgoing(msg_type, comm_id, content, metadata, buffers, parent, **fields))
+        ident = f"comm-{comm_id}".encode()
+        self.outbox.put(
+            Queued(msg_type, ident, content, metadata, buffers, parent, comm_id=comm_id, **fields)
+        )
 
     def credit(self, reader: str = "r1", seq: int = 0, window: int = 4, **kw: Any) -> None:
         credit = CreditContent(
@@ -214,7 +218,7 @@ def test_batches_break_at_other_comms_other_parents_and_other_message_types() ->
     h.put(4, parent={"msg_id": "cell-2"}, **kw)
     h.put(5, msg_type="comm_close", **kw)
     release(h)
-    assert [w.comm_id for w in h.sent] == ["c1", "c1", "c2", "c1", "c1", "c1"]
+    assert [w.ident.decode() for w in h.sent] == [f"comm-c{c}" for c in "112111"]
     assert [w.msg_type for w in h.sent][-1] == "comm_close"
     assert h.sent[1].metadata["ipycomm"]["batch"] == 2
     assert h.items()[:6] == [-1, 0, 1, 2, 3, 4]

@@ -205,7 +205,7 @@ def test_credit_statuses_are_untracked_by_the_page(server: Server) -> None:
 
 def test_only_metadata_with_an_ipycomm_seq_counts_as_flow_controlled() -> None:
     """The rate-limit exemption looks for metadata.ipycomm.seq and nothing else."""
-    from ipycomm.websocket import is_flow_controlled
+    from ipycomm.edges.server import is_flow_controlled
 
     assert is_flow_controlled(b'{"ipycomm": {"seq": 3}}')
     assert is_flow_controlled(b'{"version": "2.1.0", "ipycomm": {"seq": 4, "batch": 9}}')

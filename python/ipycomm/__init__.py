@@ -11,6 +11,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from .comm import Comm, CommClosedWarning
+from .edges.reader import CommReader
 from .kernel import install, install_if_in_kernel, load_ipython_extension
 from .manager import CommManager
 from .protocol import ProtocolError
@@ -22,6 +23,7 @@ __all__ = [
     "Comm",
     "CommClosedWarning",
     "CommManager",
+    "CommReader",
     "ProtocolError",
     "__version__",
     "install",
@@ -35,7 +37,7 @@ def _jupyter_labextension_paths() -> list[dict[str, Any]]:
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     # The server extension lives in its own module so that importing it never needs a kernel.
-    return [{"module": "ipycomm.websocket"}]
+    return [{"module": "ipycomm.edges.server"}]
 
 
 install_if_in_kernel()

@@ -5,18 +5,16 @@ from __future__ import annotations
 import threading
 import uuid
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .host import CommHost, installed_manager
 from .protocol import VIEW_MIME_TYPE, Buffers, CommCallback, Message, check_payload
-
-if TYPE_CHECKING:
-    from .manager import CommManager
+from .transport import Outgoing
 
 # Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the kernel comes
 # from the manager, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
 # written against ipykernel.comm.Comm working unchanged.
 _IGNORED_KWARGS = frozenset({"kernel", "show_warning", "topic", "parent", "log", "config"})
-_NOT_PUBLISHED = object()
 
 
 class CommClosedWarning(UserWarning):
@@ -43,7 +41,7 @@ class Comm:
         buffers: Buffers = None,
         **kwargs: Any,
     ) -> None:
-        manager: CommManager | None = kwargs.pop("manager", None)
+        manager: CommHost | None = kwargs.pop("manager", None)
         comm_id = kwargs.pop("comm_id", None) or uuid.uuid4().hex
         primary = bool(kwargs.pop("primary", True))
         target_module = kwargs.pop("target_module", None)
@@ -57,8 +55,6 @@ class Comm:
         if not isinstance(comm_id, str):
             raise TypeError(f"Comm: comm_id must be a string, got {type(comm_id).__name__}")
         if manager is None:
-            from .manager import installed_manager
-
             manager = installed_manager()
 
         self.comm_id: str = comm_id
@@ -70,7 +66,8 @@ class Comm:
         self._msg_callback: CommCallback | None = None
         self._close_callback: CommCallback | None = None
         self._closed_why = "it was never opened"
-        self._reply_subshell: object = _NOT_PUBLISHED
+        #: The thread that last published on this comm (None before any).
+        self._sender: threading.Thread | None = None
         #: The frontend opened this comm saying it unpacks batches (docs/flow-control.md §3).
         self.peer_unpacks = False
         # A secondary comm is opened by its peer: it is live from the start.
@@ -196,22 +193,24 @@ class Comm:
         **keys: Any,
     ) -> None:
         data, metadata, checked = check_payload(method, data, metadata, buffers)
-        content = {"comm_id": self.comm_id, "data": data, **keys}
-        self._reply_subshell = self._manager.transport.publish(
+        message = Outgoing(
             msg_type,
-            content,
+            self.comm_id,
+            data,
             metadata,
-            checked,
+            checked or [],
+            extra=keys,
             target_name=self.target_name,
             peer_unpacks=self.peer_unpacks,
         )
+        self._manager.publish(message)
+        self._sender = threading.current_thread()
 
     def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
         # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply
         # to the subshell that last published on this comm.
         del data
-        route = self._reply_subshell
-        return default if route is _NOT_PUBLISHED else route
+        return self._manager.reply_route(self._sender, default)
 
     # -- callbacks -------------------------------------------------------------------------------
 
@@ -228,13 +227,13 @@ class Comm:
     def handle_msg(self, msg: Message) -> None:
         callback = self._msg_callback
         if callback is not None:
-            with self._manager.transport.handling(msg):
+            with self._manager.handling(msg):
                 callback(msg)
 
     def handle_close(self, msg: Message) -> None:
         callback = self._close_callback
         if callback is not None:
-            with self._manager.transport.handling(msg):
+            with self._manager.handling(msg):
                 callback(msg)
 
     def _closed_by_peer(self, reason: str | None) -> None:

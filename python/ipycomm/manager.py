@@ -1,135 +1,56 @@
-"""The registry of comms and targets, and the kernel's handlers for comm messages."""
+"""The kernel side's comm manager: the registry of comms and targets, and the handlers for the
+comm messages a frontend sends."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from contextlib import AbstractContextManager
+from typing import Any
 
 from .comm import Comm
+from .flow.wire import peer_unpacks
 from .protocol import (
     CommInfoReplyContent,
-    CommTargetCallback,
     Message,
     ProtocolError,
     comm_id_of,
     parse_info_request,
     parse_msg,
     parse_open,
-    peer_unpacks,
 )
-from .transport import Transport
+from .registry import CommLike, CommRegistry
+from .transport import Outgoing, Transport
 
 log = logging.getLogger("ipycomm")
 
 
-class CommLike(Protocol):
-    """What the manager needs of a comm. Comms made by ipykernel or the ``comm`` package before
-    ipycomm was installed are carried over and routed through the same handlers."""
-
-    comm_id: str
-    target_name: str
-
-    def handle_msg(self, msg: Message) -> None: ...
-    def handle_close(self, msg: Message) -> None: ...
-
-
-class CommManager:
-    """Registry of live comms and of target handlers, with the API of ``ipykernel.comm``.
-
-    All methods are safe to call from any thread. ``comms`` and ``targets`` return snapshots, so
-    iterating them while other threads open or close comms never fails.
-    """
+class CommManager(CommRegistry):
+    """The registry of comms and targets (:class:`CommRegistry`) and the kernel's handlers for
+    comm messages, with the API of ``ipykernel.comm``. Safe to call from any thread."""
 
     def __init__(self, transport: Transport) -> None:
+        super().__init__()
         self.transport = transport
-        self._lock = threading.RLock()
-        self._comms: dict[str, CommLike] = {}
-        self._targets: dict[str, CommTargetCallback] = {}
 
     @property
     def kernel(self) -> Any:
         return self.transport.kernel
 
-    @property
-    def comms(self) -> dict[str, CommLike]:
-        """A snapshot of the live comms, by comm_id."""
-        with self._lock:
-            return dict(self._comms)
+    # -- what comms ask of their manager ----------------------------------------------------------
 
-    @property
-    def targets(self) -> dict[str, CommTargetCallback]:
-        """A snapshot of the registered target handlers, by target name."""
-        with self._lock:
-            return dict(self._targets)
+    def publish(self, message: Outgoing) -> None:
+        """Publish a comm's message through the transport (TypeError if it can't be sent)."""
+        self.transport.publish(message)
 
-    # -- targets ---------------------------------------------------------------------------------
+    def handling(self, msg: Message) -> AbstractContextManager[None]:
+        """The context a user callback for ``msg`` runs in."""
+        return self.transport.handling(msg)
 
-    def register_target(self, target_name: str, f: CommTargetCallback | str) -> None:
-        """Call ``f(comm, open_msg)`` when the frontend opens a comm to ``target_name``.
-
-        ``f`` may be a callable or a dotted import string. Registering again replaces the handler.
-        """
-        if not isinstance(target_name, str) or not target_name:
-            raise TypeError(f"target_name must be a non-empty string, got {target_name!r}")
-        handler = _import_handler(f) if isinstance(f, str) else f
-        if not callable(handler):
-            raise TypeError(f"the handler for target {target_name!r} must be callable, got {f!r}")
-        with self._lock:
-            self._targets[target_name] = handler
-
-    def unregister_target(
-        self, target_name: str, f: CommTargetCallback | None = None
-    ) -> CommTargetCallback:
-        """Remove the handler of ``target_name`` and return it.
-
-        Raises KeyError if no handler is registered, and ValueError if ``f`` is given and is not
-        the registered handler, so one library cannot remove another's target by mistake.
-        """
-        with self._lock:
-            current = self._targets.get(target_name)
-            if current is None:
-                raise KeyError(f"no comm target {target_name!r} is registered")
-            if f is not None and current != f:
-                raise ValueError(
-                    f"comm target {target_name!r} is registered to {current!r}, not {f!r}"
-                )
-            return self._targets.pop(target_name)
-
-    # -- comms -----------------------------------------------------------------------------------
-
-    def register_comm(self, comm: CommLike) -> str:
-        """Add a comm to the registry and return its id.
-
-        Raises ValueError if a different comm already has that id.
-        """
-        with self._lock:
-            existing = self._comms.get(comm.comm_id)
-            if existing is not None and existing is not comm:
-                raise ValueError(f"a different comm with id {comm.comm_id!r} is already open")
-            self._comms[comm.comm_id] = comm
-        return comm.comm_id
-
-    def unregister_comm(self, comm: CommLike) -> None:
-        """Remove a comm from the registry; a comm that is not registered is left alone."""
-        with self._lock:
-            if self._comms.get(comm.comm_id) is comm:
-                del self._comms[comm.comm_id]
-
-    def get_comm(self, comm_id: str) -> CommLike | None:
-        """The live comm with this id, or None."""
-        return self._comms.get(comm_id)
-
-    def take_over(self, previous: Any) -> None:
-        """Adopt the targets and comms of the manager ipycomm replaces."""
-        targets = dict(getattr(previous, "targets", {}))
-        comms = dict(getattr(previous, "comms", {}))
-        with self._lock:
-            for name, handler in targets.items():
-                self._targets.setdefault(name, handler)
-            for comm in comms.values():
-                self._comms.setdefault(comm.comm_id, comm)
+    def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:
+        """Where the frontend's reply on a comm last published from ``sender`` goes."""
+        return self.transport.reply_route(sender, default)
 
     # -- shell message handlers ------------------------------------------------------------------
 
@@ -167,7 +88,7 @@ class CommManager:
         comm.peer_unpacks = peer_unpacks(msg)
         self.register_comm(comm)
         try:
-            with self.transport.handling(msg):
+            with self.handling(msg):
                 handler(comm, msg)
         except Exception as exc:
             reason = f"the handler for comm target {target_name!r} raised {_describe(exc)}"
@@ -247,9 +168,7 @@ class CommManager:
 
     def _refuse(self, comm_id: str, reason: str) -> None:
         """Close a comm the frontend asked to open without ever creating it here."""
-        self.transport.publish(
-            "comm_close", {"comm_id": comm_id, "data": {"reason": reason}}, {}, None
-        )
+        self.publish(Outgoing("comm_close", comm_id, {"reason": reason}))
 
     def _unknown_target_reason(self, target_name: str) -> str:
         known = ", ".join(repr(name) for name in sorted(self._targets)) or "none"
@@ -259,36 +178,6 @@ class CommManager:
         )
 
 
-# -- module state: the manager installed in this process ---------------------------------------
-
-_installed: CommManager | None = None
-
-
-def set_installed_manager(manager: CommManager) -> None:
-    global _installed
-    _installed = manager
-
-
-def installed_manager() -> CommManager:
-    """The manager installed in the running kernel, installing it on first use."""
-    if _installed is None:
-        from .kernel import install
-
-        install()
-    assert _installed is not None
-    return _installed
-
-
 def _describe(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _import_handler(dotted: str) -> CommTargetCallback:
-    module_name, _, attr = dotted.rpartition(".")
-    if not module_name:
-        raise ValueError(f"a target handler string must be 'module.function', got {dotted!r}")
-    import importlib
-
-    handler: CommTargetCallback = getattr(importlib.import_module(module_name), attr)
-    return handler

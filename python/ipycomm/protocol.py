@@ -55,23 +55,6 @@ class CommInfoReplyContent(TypedDict):
 VIEW_MIME_TYPE = "application/vnd.ipycomm.view+json"
 
 
-#: The metadata key of ipycomm's flow control on comm messages: ``{"seq": n}``, plus
-#: ``"batch": k`` on a batch (docs/flow-control.md). Reserved in comm metadata.
-FLOW_KEY = "ipycomm"
-#: The control-channel message by which a reader grants credit.
-CREDIT_MSG_TYPE = "ipycomm_credit"
-#: The largest window a reader may ask for.
-MAX_WINDOW = 4096
-
-
-class CreditContent(TypedDict):
-    reader: str
-    seq: int
-    window: int
-    batch_targets: list[str]
-    closing: bool
-
-
 class ProtocolError(ValueError):
     """A comm message from the frontend does not have the shape the protocol requires."""
 
@@ -147,37 +130,6 @@ def parse_info_request(msg: Message) -> str | None:
             f"comm_info_request: content.target_name must be a string, got {target_name!r}"
         )
     return target_name
-
-
-def parse_credit(msg: Message) -> CreditContent:
-    """Validate an ipycomm_credit message; raises ProtocolError naming the first bad field."""
-    content = _content(msg, CREDIT_MSG_TYPE)
-    reader = content.get("reader")
-    if not isinstance(reader, str) or not reader:
-        raise ProtocolError(f"{CREDIT_MSG_TYPE}: reader must be a non-empty string, got {reader!r}")
-    closing = content.get("closing", False)
-    if not isinstance(closing, bool):
-        raise ProtocolError(f"{CREDIT_MSG_TYPE}: closing must be a boolean, got {closing!r}")
-    seq = content.get("seq", 0)
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise ProtocolError(f"{CREDIT_MSG_TYPE}: seq must be an integer >= 0, got {seq!r}")
-    window = content.get("window", 256)
-    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW:
-        raise ProtocolError(
-            f"{CREDIT_MSG_TYPE}: window must be an integer from 1 to {MAX_WINDOW}, got {window!r}"
-        )
-    targets = content.get("batch_targets", [])
-    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-        raise ProtocolError(f"{CREDIT_MSG_TYPE}: batch_targets must be a list of strings")
-    return CreditContent(
-        reader=reader, seq=seq, window=window, batch_targets=targets, closing=closing
-    )
-
-
-def peer_unpacks(msg: Message) -> bool:
-    """Whether a frontend's comm_open says its side unpacks batches (docs/flow-control.md §3)."""
-    flow = (msg.get("metadata") or {}).get(FLOW_KEY)
-    return isinstance(flow, dict) and flow.get("batch") is True
 
 
 # -- validation of outgoing payloads -------------------------------------------------------------

@@ -1,40 +1,50 @@
-"""The seam between ipycomm's logic and a kernel.
+"""The seam between ipycomm's comm API and a kernel: one outgoing-message value and one protocol.
 
-:class:`Comm` and :class:`CommManager` only talk to a kernel through this protocol. The real
-implementation lives in :mod:`ipycomm.kernel`; unit tests pass a recording fake.
+:class:`Comm` and :class:`CommManager` talk to a kernel only through :class:`Transport`. The
+real implementation is :class:`ipycomm.kernel.KernelTransport`; unit tests pass a recording fake.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .protocol import Message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One comm message the kernel side publishes (comm_open, comm_msg or comm_close)."""
+
+    msg_type: str
+    comm_id: str
+    data: dict[str, Any]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    buffers: list[Any] = field(default_factory=list)
+    #: Content fields beyond comm_id and data: a comm_open's target_name and target_module.
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: The comm's target and whether its frontend unpacks batches, so that a burst on it may
+    #: be packed into a batch for readers that unpack them (docs/flow-control.md).
+    target_name: str | None = None
+    peer_unpacks: bool = False
+
+    @property
+    def content(self) -> dict[str, Any]:
+        """The message's content as the protocol lays it out."""
+        return {"comm_id": self.comm_id, "data": self.data, **self.extra}
 
 
 class Transport(Protocol):
     #: The kernel object, exposed as ``Comm.kernel`` and ``CommManager.kernel`` (None in fakes).
     kernel: Any
 
-    def publish(
-        self,
-        msg_type: str,
-        content: dict[str, Any],
-        metadata: dict[str, Any],
-        buffers: list[Any] | None,
-        *,
-        target_name: str | None = None,
-        peer_unpacks: bool = False,
-    ) -> str | None:
-        """Publish a message on iopub, parented to the request being handled.
+    def publish(self, message: Outgoing) -> None:
+        """Publish a message on iopub, in order, parented to the request being handled.
 
-        ``target_name`` and ``peer_unpacks`` describe the comm, so that a burst of messages on
-        it may be packed into a batch for readers that unpack them (docs/flow-control.md).
-        Raises TypeError at once if data or metadata cannot be serialized.
-
-        Returns the subshell whose thread is sending (None for the main shell), so that the
-        frontend's reply can be routed back to the thread that sent.
+        Raises TypeError at once if its data or metadata cannot be serialized.
         """
         ...
 
@@ -47,11 +57,17 @@ class Transport(Protocol):
     def report_exception(self, summary: str) -> None:
         """Show the exception being handled to the user and log it with ``summary``.
 
-        The kernel implementation publishes an ``error`` message on iopub whose parent is the
-        request being handled, so it reaches the frontend next to whatever sent that request.
+        The kernel implementation publishes an ``error`` message on iopub, in order with the
+        comm messages, whose parent is the request being handled, so it reaches the frontend
+        next to whatever sent that request.
         """
         ...
 
     def handling(self, msg: Message) -> AbstractContextManager[None]:
         """A context to run a user callback for ``msg`` in (IPython's execute events)."""
+        ...
+
+    def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:
+        """Where the frontend's reply on a comm goes, given the thread that last published on
+        it (None before any): a kernel subshell, or ``default``."""
         ...

@@ -1,9 +1,9 @@
-"""The kernel's outbox: every comm message ipycomm publishes waits here, in order, until the
-readers' credit lets it go (docs/flow-control.md).
+"""The kernel's outbox, the writer side of flow control: every message ipycomm publishes waits
+here, in order, until the readers' credit lets it go (docs/flow-control.md).
 
 Callers ``put`` already-serialized messages; ``flush`` runs on one sending thread (the kernel's
 IOPub thread), numbers the messages, packs bursts on one comm into batches, and hands wire
-messages to ``send``. With no reader taking part, everything goes out at once.
+messages to the :class:`Sender`. With no reader taking part, everything goes out at once.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
-from .batch import MAX_BYTES, MAX_ITEMS, Packed, pack
-from .flow import Readers
-from .protocol import FLOW_KEY, CreditContent
+from .batch import MAX_BYTES, MAX_ITEMS, to_wire
+from .readers import Readers
+from .wire import CreditContent, Queued, Wire
 
 log = logging.getLogger("ipycomm")
 
@@ -26,68 +25,49 @@ MAX_QUEUED = 10_000
 MAX_QUEUED_BYTES = 64 << 20
 
 
-@dataclass
-class Wire:
-    """One message on the wire: a single comm message, or a batch of them."""
+class Sender(Protocol):
+    """The one thread that puts wire messages on the socket, as the outbox sees it."""
 
-    msg_type: str
-    comm_id: str
-    #: The whole content, packed.
-    content: bytes
-    metadata: dict[str, Any]
-    buffers: list[Any]
-    parent: Any
+    def send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
+        """Publish ``wire``, in order with whatever ``schedule`` ran before. Called on the
+        sending thread by a flush (``on_sent`` None), or from any thread for a message sent at
+        once: then ``on_sent`` runs on the sending thread once it is on the socket."""
+        ...
 
+    def schedule(self, f: Callable[[], None]) -> None:
+        """Run ``f`` on the sending thread, in the order scheduled."""
+        ...
 
-@dataclass
-class Outgoing(Wire):
-    """One comm message as ``send`` queued it: serialized at once, so later changes to its
-    dicts don't leak into what is sent, plus what deciding on a batch needs."""
+    def schedule_later(self, delay: float, f: Callable[[], None]) -> None:
+        """Run ``f`` on the sending thread after ``delay`` seconds, never before what was
+        scheduled earlier."""
+        ...
 
-    #: The data alone as JSON, when the message may join a batch; None when it may not.
-    data: bytes | None = None
-    #: The comm's target, for readers that unpack batches on some targets only.
-    target_name: str | None = None
-    #: The comm's frontend said it unpacks batches.
-    peer_unpacks: bool = False
-    size: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.size = len(self.content) + sum(memoryview(b).nbytes for b in self.buffers)
+    def may_block(self) -> bool:
+        """Whether the calling thread may wait for room. The sending thread and the thread
+        that takes credits must never wait: they are the ones that make room."""
+        ...
 
 
 class Outbox:
-    """An ordered, bounded queue between ``Comm.send`` and the iopub socket.
-
-    - ``send(wire, on_sent)`` publishes, in order with whatever ``schedule`` ran before, and
-      calls ``on_sent`` (if given) on the sending thread once the message is on the socket;
-    - ``schedule(f)`` runs ``f`` on the sending thread, in the order scheduled;
-    - ``wake_later(delay)`` schedules a ``flush`` after ``delay`` seconds;
-    - ``may_block()`` says whether the calling thread may wait for room (the sending and
-      control threads must never wait: they are the ones that make room).
-    """
+    """An ordered, bounded queue between ``Comm.send`` and the iopub socket, which ``sender``
+    empties within the readers' credit."""
 
     def __init__(
         self,
-        send: Callable[[Wire, Callable[[], None] | None], None],
-        schedule: Callable[[Callable[[], None]], None],
-        wake_later: Callable[[float], None],
-        may_block: Callable[[], bool],
+        sender: Sender,
         readers: Readers | None = None,
         max_queued: int = MAX_QUEUED,
         max_queued_bytes: int = MAX_QUEUED_BYTES,
     ) -> None:
-        self._send = send
-        self._schedule = schedule
-        self._wake_later = wake_later
-        self._may_block = may_block
+        self._sender = sender
         self._readers = readers if readers is not None else Readers()
         self._readers.expect_reader(0)
         self._max_queued = max_queued
         self._max_queued_bytes = max_queued_bytes
         self._cond = threading.Condition()
         self._send_lock = threading.Lock()
-        self._queue: deque[Outgoing] = deque()
+        self._queue: deque[Queued] = deque()
         self._bytes = 0
         self._seq = 0
         self._scheduled = False
@@ -103,13 +83,13 @@ class Outbox:
 
     # -- callers' side ---------------------------------------------------------------------------
 
-    def put(self, item: Outgoing) -> None:
+    def put(self, item: Queued) -> None:
         """Send a message, or queue it behind others, waiting while the outbox is full (and
         the caller may wait)."""
         if self._send_at_once(item):
             return
         with self._cond:
-            while self._full() and self._may_block():
+            while self._full() and self._sender.may_block():
                 self._cond.wait(timeout=1.0)
             self._queue.append(item)
             self._queued_count += 1
@@ -117,9 +97,9 @@ class Outbox:
             schedule = not self._scheduled
             self._scheduled = True
         if schedule:
-            self._schedule(self.flush)
+            self._sender.schedule(self.flush)
 
-    def _send_at_once(self, item: Outgoing) -> bool:
+    def _send_at_once(self, item: Queued) -> bool:
         """The fast path for a lone message: when nothing waits, no earlier message is still on
         its way to the sending thread, and the credit has room, number it and send it from the
         caller's thread, as the stock comm layer does (no extra hop, no added latency).
@@ -135,8 +115,8 @@ class Outbox:
                     return False
                 self._seq += 1
                 self._in_flight += 1
-                wire = _wire(self._seq, [item])
-            self._send(wire, self._sent_at_once)
+                wire = to_wire(self._seq, [item])
+            self._sender.send(wire, self._sent_at_once)
         return True
 
     def _sent_at_once(self) -> None:
@@ -152,7 +132,7 @@ class Outbox:
         """
         with self._cond:
             target = self._queued_count
-            while self._taken_count < target and self._may_block():
+            while self._taken_count < target and self._sender.may_block():
                 self._cond.wait(timeout=1.0)
 
     def credit(self, credit: CreditContent) -> None:
@@ -162,7 +142,7 @@ class Outbox:
             schedule = bool(self._queue) and not self._scheduled
             self._scheduled = self._scheduled or schedule
         if schedule:
-            self._schedule(self.flush)
+            self._sender.schedule(self.flush)
 
     def _full(self) -> bool:
         return len(self._queue) >= self._max_queued or self._bytes >= self._max_queued_bytes
@@ -193,14 +173,14 @@ class Outbox:
                 self._cond.notify_all()
             for wire in wires:
                 try:
-                    self._send(wire, None)
+                    self._sender.send(wire, None)
                 except Exception:
                     log.exception(
-                        "ipycomm: could not publish %s on comm %s", wire.msg_type, wire.comm_id
+                        "ipycomm: could not publish %s on %s", wire.msg_type, wire.ident.decode()
                     )
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
-            self._wake_later(delay)
+            self._sender.schedule_later(delay, self.flush)
 
     def _take(self) -> list[Wire]:
         """Pop the messages the credit allows, numbered, bursts packed into batches."""
@@ -221,10 +201,10 @@ class Outbox:
             self._bytes -= sum(item.size for item in group)
             self._taken_count += len(group)
             self._seq += 1
-            wires.append(_wire(self._seq, group))
+            wires.append(to_wire(self._seq, group))
         return wires
 
-    def _batchable(self, item: Outgoing) -> bool:
+    def _batchable(self, item: Queued) -> bool:
         if item.data is None or item.msg_type != "comm_msg":
             return False
         if item.peer_unpacks:
@@ -232,28 +212,11 @@ class Outbox:
         return item.target_name is not None and self._readers.unpacks(item.target_name)
 
 
-def _joins(first: Outgoing, item: Outgoing) -> bool:
+def _joins(first: Queued, item: Queued) -> bool:
     return (
         item.msg_type == "comm_msg"
         and item.data is not None
+        and item.comm_id is not None
         and item.comm_id == first.comm_id
         and (item.parent is first.parent or item.parent == first.parent)
     )
-
-
-def _wire(seq: int, group: list[Outgoing]) -> Wire:
-    first = group[0]
-    if len(group) == 1:
-        metadata = {**first.metadata, FLOW_KEY: {"seq": seq}}
-        return Wire(
-            first.msg_type, first.comm_id, first.content, metadata, first.buffers, first.parent
-        )
-    items: list[Packed] = []
-    buffers: list[Any] = []
-    for item in group:
-        assert item.data is not None
-        items.append(Packed(data=item.data, metadata=item.metadata, buffers=len(item.buffers)))
-        buffers.extend(item.buffers)
-    content = pack(first.comm_id, items)
-    metadata = {FLOW_KEY: {"seq": seq, "batch": len(group)}}
-    return Wire("comm_msg", first.comm_id, content, metadata, buffers, first.parent)

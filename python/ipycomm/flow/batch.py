@@ -1,7 +1,8 @@
 """Batches: several comm_msgs of one comm packed into one wire message (docs/flow-control.md §3).
 
-The kernel packs a batch only for a peer that unpacks it; :func:`unpack` is the reader side,
-used by :mod:`ipycomm.client` and mirrored by ``src/batch.ts``.
+The writer side is :func:`to_wire` (the outbox numbers a message or a burst and packs it); the
+kernel packs a batch only for a peer that unpacks it. :func:`unpack` is the reader side, used by
+:mod:`ipycomm.edges.reader` and mirrored by ``src/kernel/batch.ts``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from .protocol import FLOW_KEY, Message, ProtocolError
+from ..protocol import Message, ProtocolError
+from .wire import BATCH_KEY, FLOW_KEY, Queued, Wire
 
-BATCH_KEY = "ipycomm_batch"
 #: The most items, and roughly the most bytes, one batch carries.
 MAX_ITEMS = 1000
 MAX_BYTES = 1 << 20
@@ -45,6 +46,27 @@ def pack(comm_id: str, items: Sequence[Packed]) -> bytes:
         BATCH_KEY.encode(),
         b",".join(parts),
     )
+
+
+def to_wire(seq: int, group: Sequence[Queued]) -> Wire:
+    """The wire message numbered ``seq`` that carries ``group``: the message itself when it is
+    alone, else one batch of them (all comm_msgs of one comm)."""
+    first = group[0]
+    if len(group) == 1:
+        metadata = {**first.metadata, FLOW_KEY: {"seq": seq}}
+        return Wire(
+            first.msg_type, first.ident, first.content, metadata, first.buffers, first.parent
+        )
+    items: list[Packed] = []
+    buffers: list[Any] = []
+    for item in group:
+        assert item.data is not None
+        items.append(Packed(data=item.data, metadata=item.metadata, buffers=len(item.buffers)))
+        buffers.extend(item.buffers)
+    assert first.comm_id is not None
+    content = pack(first.comm_id, items)
+    metadata = {FLOW_KEY: {"seq": seq, "batch": len(group)}}
+    return Wire("comm_msg", first.ident, content, metadata, buffers, first.parent)
 
 
 def _dumps(value: Any) -> bytes:

@@ -1,5 +1,5 @@
-"""A jupyter_server extension: kernel websockets that send each message at once, and that let
-flow-controlled comm messages through the iopub rate limit.
+"""ipycomm's edge in jupyter_server, a server extension: kernel websockets that send each
+message at once, and that let flow-controlled comm messages through the iopub rate limit.
 
 With Nagle's algorithm on (tornado's default), the server's second small write in a round trip
 -- the comm_msg that follows a ``busy`` status -- waits for the browser's delayed ACK, about
@@ -18,7 +18,7 @@ from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
-from .protocol import CREDIT_MSG_TYPE, FLOW_KEY
+from ..flow.wire import CREDIT_MSG_TYPE, FLOW_KEY
 
 _SETTING = "kernel_websocket_connection_class"
 _COMM_TYPES = frozenset({"comm_open", "comm_msg", "comm_close"})

@@ -1,6 +1,6 @@
 """Credit-based flow control: which readers take part and how far each lets the kernel send.
 
-Pure bookkeeping (docs/flow-control.md §2). :class:`ipycomm.outbox.Outbox` holds the lock and
+Pure bookkeeping (docs/flow-control.md §2). :class:`.outbox.Outbox` holds the lock and
 asks :class:`Readers` how far it may send; the credits arrive on the kernel's control thread.
 """
 
@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .protocol import CreditContent
+from .wire import CreditContent
 
 #: Seconds a reader may stay silent while messages wait for it before it is dropped. A last
 #: resort for readers that vanished without a word: a page's reader is closed by the server

@@ -1,0 +1,94 @@
+"""The reader side of ipycomm's flow control, for Python programs that drive a kernel with
+jupyter_client (docs/flow-control.md): an edge of ipycomm, outside the kernel. The page's
+reader is ``src/kernel/reader.ts``; the writer both read from is the kernel's
+:class:`ipycomm.flow.outbox.Outbox`.
+
+    reader = CommReader(kc, batch_targets=["my_target"])
+    while True:
+        for msg in reader.receive(kc.get_iopub_msg()):
+            ...  # every comm message, batches unpacked, in order
+
+A reader that never sends credit is never waited for: the kernel treats it like any stock
+client, and it may lose messages when it falls behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from ..flow.batch import unpack
+from ..flow.wire import CREDIT_MSG_TYPE, MAX_WINDOW, CreditContent, seq_of
+from ..protocol import Message
+
+log = logging.getLogger("ipycomm")
+
+
+class CommReader:
+    """Unpacks batches and grants credit for one jupyter_client ``KernelClient``.
+
+    ``receive`` must see every iopub message the client gets. Credit goes out on the client's
+    control channel from the thread that calls ``receive``.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        window: int = 256,
+        batch_targets: Iterable[str] = (),
+        reader_id: str | None = None,
+    ) -> None:
+        if not 1 <= window <= MAX_WINDOW:
+            raise ValueError(f"window must be from 1 to {MAX_WINDOW}, got {window}")
+        self._client = client
+        self.window = window
+        self.batch_targets = sorted(batch_targets)
+        self.reader_id = reader_id or f"ipycomm-client-{uuid.uuid4().hex}"
+        self._seq = 0
+        self._credited: int | None = None
+        #: Messages the kernel numbered that never arrived here (gaps in ``seq``).
+        self.lost = 0
+        #: The msg_id of the last credit sent (its busy/idle statuses are parented to it).
+        self.last_credit_id: str | None = None
+
+    def receive(self, msg: Message) -> list[Message]:
+        """The comm messages ``msg`` carries (itself if it is not a batch), granting credit
+        when due. Raises ``ipycomm.ProtocolError`` for a malformed batch."""
+        seq = seq_of(msg)
+        if seq is not None:
+            self._advance(seq)
+        return unpack(msg)
+
+    def close(self) -> None:
+        """Tell the kernel this reader leaves, so it stops waiting for its credit."""
+        if self._credited is not None:
+            self._send_credit(closing=True)
+            self._credited = None
+
+    def _advance(self, seq: int) -> None:
+        if seq <= self._seq:
+            # A new kernel process numbers from 1 again.
+            self._credited = None
+        elif self._credited is not None and seq > self._seq + 1:
+            missing = seq - self._seq - 1
+            self.lost += missing
+            log.warning("ipycomm: %d comm messages were lost before reaching this reader", missing)
+        self._seq = seq
+        if self._credited is None or seq - self._credited >= max(1, self.window // 4):
+            self._send_credit(closing=False)
+
+    def _send_credit(self, closing: bool) -> None:
+        content = CreditContent(
+            reader=self.reader_id,
+            seq=self._seq,
+            window=self.window,
+            batch_targets=self.batch_targets,
+            closing=closing,
+        )
+        msg = self._client.session.msg(CREDIT_MSG_TYPE, dict(content))
+        self._client.control_channel.send(msg)
+        self._credited = self._seq
+        self.last_credit_id = msg["header"]["msg_id"]

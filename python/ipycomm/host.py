@@ -1,0 +1,40 @@
+"""Where a comm finds its manager: what a :class:`~ipycomm.Comm` needs of one, and the manager
+installed in this kernel, which the ``comm`` package hands out."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, runtime_checkable
+
+import comm as comm_package
+
+from .protocol import Message
+from .transport import Outgoing
+
+
+@runtime_checkable
+class CommHost(Protocol):
+    """What a comm needs of its manager (:class:`ipycomm.CommManager` is one)."""
+
+    @property
+    def kernel(self) -> Any: ...
+    def register_comm(self, comm: Any) -> str: ...
+    def unregister_comm(self, comm: Any) -> None: ...
+    def publish(self, message: Outgoing) -> None: ...
+    def handling(self, msg: Message) -> AbstractContextManager[None]: ...
+    def reply_route(self, sender: threading.Thread | None, default: Any) -> Any: ...
+
+
+def installed_manager() -> CommHost:
+    """The manager ipycomm installed in this kernel: the ``comm`` package's provider.
+
+    Raises RuntimeError when ipycomm is not this process's comm layer (outside a kernel).
+    """
+    manager = comm_package.get_comm_manager()
+    if not isinstance(manager, CommHost):
+        raise RuntimeError(
+            "ipycomm is not the comm layer of this process (it installs itself when imported "
+            "inside an IPython kernel). Outside a kernel, pass manager=CommManager(transport)."
+        )
+    return manager

@@ -1,0 +1,19 @@
+"""The ipykernel adapter: the only package that imports ipykernel or knows its privates.
+
+- :mod:`.iopub`: sending on the kernel's iopub channel, from its IOPub thread;
+- :mod:`.transport`: ipycomm's :class:`~ipycomm.transport.Transport` on a kernel;
+- :mod:`.errors`: the error output of a handler that raised;
+- :mod:`.install`: the shell and control handlers, the ``comm`` package's provider, and the
+  manager installed in this process.
+"""
+
+from .install import install, install_if_in_kernel, load_ipython_extension, running_kernel
+from .transport import KernelTransport
+
+__all__ = [
+    "KernelTransport",
+    "install",
+    "install_if_in_kernel",
+    "load_ipython_extension",
+    "running_kernel",
+]

@@ -1,0 +1,99 @@
+"""Sending on a running ipykernel's iopub channel: the only code that knows the kernel's IOPub
+thread and its private ``_really_send``.
+
+:class:`IOPubSender` is the outbox's sending thread (:class:`ipycomm.flow.outbox.Sender`):
+flushes run on the IOPub thread, and a lone message is serialized on its caller's thread and
+handed to the IOPub thread in one hop, as the stock comm layer does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..flow.wire import Wire
+
+
+class IOPubSender:
+    """Puts wire messages on a kernel's iopub socket, in order, from its IOPub thread."""
+
+    def __init__(self, kernel: Any) -> None:
+        self._kernel = kernel
+        # jupyter_client's Session numbers messages without a lock; sends from many threads
+        # would otherwise be able to reuse a msg_id.
+        self._session_lock = threading.Lock()
+
+    @property
+    def _thread(self) -> Any:
+        return getattr(self._kernel, "iopub_thread", None)
+
+    def send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
+        thread = self._thread
+        if thread is None:
+            socket = self._kernel.iopub_socket
+        elif threading.current_thread() is thread.thread:
+            socket = thread.socket  # a flush: the PUB socket is ours to use
+        else:
+            # The fast path, from the caller's thread: serialize here, send on the IOPub
+            # thread (as the stock comm layer does), and say so there, in one hop.
+            socket = _ScheduledSocket(thread, on_sent)
+            on_sent = None
+        with self._session_lock:
+            self._kernel.session.send(
+                socket,
+                wire.msg_type,
+                wire.content,
+                parent=wire.parent,
+                ident=wire.ident,
+                metadata=wire.metadata,
+                buffers=wire.buffers,
+            )
+        if on_sent is not None:
+            on_sent()
+
+    def schedule(self, f: Callable[[], None]) -> None:
+        thread = self._thread
+        if thread is None:
+            f()
+        else:
+            thread.schedule(f)
+
+    def schedule_later(self, delay: float, f: Callable[[], None]) -> None:
+        thread = self._thread
+        if thread is None:
+            return  # no sending thread, so every flush already ran inline
+        # Through the IOPub thread's event queue, like every other send, so the call can never
+        # overtake a message sent before it.
+        loop = thread.io_loop
+        loop.add_callback(lambda: loop.call_later(delay, lambda: self.schedule(f)))
+
+    def may_block(self) -> bool:
+        # The IOPub thread sends and the control thread takes credits: neither may wait.
+        current = threading.current_thread()
+        for name in ("iopub_thread", "control_thread"):
+            thread = getattr(self._kernel, name, None)
+            if thread is not None and current is getattr(thread, "thread", thread):
+                return False
+        return True
+
+
+class _ScheduledSocket:
+    """What Session.send writes to on the fast path: the frames go to the IOPub thread, which
+    sends them (handling forked children as ipykernel does) and then runs ``on_sent``."""
+
+    def __init__(self, thread: Any, on_sent: Callable[[], None] | None) -> None:
+        self._thread = thread
+        self._on_sent = on_sent
+
+    def send_multipart(self, frames: list[Any], **kwargs: Any) -> None:
+        thread, on_sent = self._thread, self._on_sent
+
+        def send() -> None:
+            try:
+                thread._really_send(frames, **kwargs)
+            finally:
+                if on_sent is not None:
+                    on_sent()
+
+        thread.schedule(send)

@@ -1,0 +1,125 @@
+"""ipycomm's transport on a running ipykernel: comm messages and error output go out through one
+outbox, in order, within the readers' credit; replies go on the stream they answer.
+
+The kernel's parts it uses: its Session (to serialize), ``get_parent`` (the request being
+handled), its shell (tracebacks and execute events) and, through :class:`IOPubSender`, the
+IOPub thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from ..flow.outbox import Outbox
+from ..flow.wire import Queued, parse_credit
+from ..protocol import Message, ProtocolError
+from ..transport import Outgoing
+from .errors import error_content
+from .iopub import IOPubSender
+
+log = logging.getLogger("ipycomm")
+
+
+class KernelTransport:
+    """Publishes on a kernel's iopub channel through an outbox (docs/flow-control.md)."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        # Batches are spliced from JSON; another packer gets plain messages only.
+        self._json = getattr(kernel.session, "packer", "json") == "json"
+        self.outbox = Outbox(IOPubSender(kernel))
+
+    # -- the Transport protocol ------------------------------------------------------------------
+
+    def publish(self, message: Outgoing) -> None:
+        try:
+            packed, data = self._pack_content(message.content)
+            if message.metadata:
+                self.kernel.session.pack(message.metadata)  # raises here, at the caller
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"{message.msg_type} on comm {message.comm_id}: data and metadata must be "
+                f"JSON-serializable ({err})"
+            ) from err
+        self.outbox.put(
+            Queued(
+                message.msg_type,
+                f"comm-{message.comm_id}".encode(),
+                packed,
+                dict(message.metadata),
+                list(message.buffers),
+                # The request this thread or task is handling: an execute_request, or the comm
+                # message whose callback is sending. ipykernel keeps it in a context variable.
+                self.kernel.get_parent(),
+                comm_id=message.comm_id,
+                data=data,
+                target_name=message.target_name,
+                peer_unpacks=message.peer_unpacks,
+            )
+        )
+
+    def reply(
+        self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
+    ) -> None:
+        self.kernel.session.send(stream, msg_type, dict(content), parent, ident)
+
+    def report_exception(self, summary: str) -> None:
+        log.error("%s", summary, exc_info=True)
+        content = error_content(summary, getattr(self.kernel, "shell", None))
+        if content is None:
+            return
+        packed = self.kernel.session.pack(content)
+        self.outbox.put(Queued("error", b"error", packed, {}, [], self.kernel.get_parent()))
+
+    @contextmanager
+    def handling(self, msg: Message) -> Iterator[None]:
+        # Like a cell, a comm callback runs between IPython's pre/post_execute events, so that
+        # e.g. matplotlib's inline backend shows figures drawn in the callback.
+        events = getattr(getattr(self.kernel, "shell", None), "events", None)
+        if events is not None:
+            events.trigger("pre_execute")
+        try:
+            yield
+        finally:
+            if events is not None:
+                events.trigger("post_execute")
+
+    def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:
+        """The subshell whose thread last sent on the comm; None for the main shell or any other
+        thread; ``default`` if nothing was sent yet.
+
+        This is the thread that really sent, not the subshell named in the parent header:
+        JupyterLab sends comm messages to a per-target subshell and deletes that subshell when
+        the comm closes, so routing by header could send a comm_close to a subshell that no
+        longer exists, and it would be lost.
+        """
+        if sender is None:
+            return default
+        name = sender.name
+        return name.removeprefix("subshell-") if name.startswith("subshell-") else None
+
+    # -- what the kernel's handlers call ---------------------------------------------------------
+
+    def handle_credit(self, stream: Any, ident: Any, msg: Message) -> None:
+        """The control channel's ``ipycomm_credit`` handler."""
+        del stream, ident
+        try:
+            credit = parse_credit(msg)
+        except ProtocolError as err:
+            log.error("ipycomm ignored a malformed credit: %s", err)
+            return
+        self.outbox.credit(credit)
+
+    def _pack_content(self, content: dict[str, Any]) -> tuple[bytes, bytes | None]:
+        """The packed content, and its data alone as JSON when batches may carry it."""
+        pack = self.kernel.session.pack
+        if not self._json:
+            return pack(content), None
+        # Serialize the data once: the content is spliced around it.
+        data = pack(content["data"])
+        rest = b"".join(b",%s:%s" % (pack(k), pack(v)) for k, v in content.items() if k != "data")
+        return b'{"data":%s%s}' % (data, rest), data
