@@ -13,7 +13,7 @@
  *   BENCH_COMMS_CHUNK comms each, one after the other, each waited for (reply, idle status and
  *   all its comm_close messages seen on the page's kernel connection): a single burst of
  *   thousands of iopub messages is cut by jupyter_server's iopub rate limit and the kernel's
- *   iopub high-water mark on the stock side (TOOLCHAIN.md), and the page would never see all the
+ *   iopub high-water mark on the stock side, and the page would never see all the
  *   closes. The rate limit resets on every idle status.
  *
  * push: a notebook cell sends BENCH_PUSH messages on one `my_widget` comm in a loop, as fast as

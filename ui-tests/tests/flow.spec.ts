@@ -1,7 +1,8 @@
 /**
  * Flow control and batches end to end (docs/flow-control.md): a kernel that pushes far faster
  * than the page takes loses nothing. With the stock stack a 20,000-message push reaches the
- * page as 5.5k–7.2k messages and "IOPub message rate exceeded" (TOOLCHAIN.md).
+ * page as 5.5k–7.2k messages and "IOPub message rate exceeded" (jupyter_server's iopub rate
+ * limit, then the kernel's iopub high-water mark).
  */
 import { expect, test } from '@jupyterlab/galata';
 import { setSource, viewsInCell } from './helpers';

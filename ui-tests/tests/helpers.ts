@@ -1,7 +1,7 @@
 /**
  * Shared steps for the ipycomm UI specs. They wait on conditions (DOM state, or a kernel value
  * read by re-running a cell), never on fixed sleeps: the kernel handles comm messages between
- * cell executions (TOOLCHAIN pitfall 8).
+ * cell executions.
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
