@@ -17,7 +17,6 @@ import {
 import { CommInspector } from './inspector/inspector';
 import { InspectorModel } from './inspector/inspectormodel';
 import { CommManager } from './comms/manager';
-import { MY_WIDGET_TARGET, SLIDER_TARGET } from './kernel/protocol';
 import { createRendererFactory } from './comms/renderer';
 import {
   allCells,
@@ -28,7 +27,7 @@ import {
   showView
 } from './app/shell';
 import { registerOnEveryKernel } from './kernel/connection';
-import { createView } from './widgets';
+import { createView, widgetTargets } from './widgets';
 
 function activate(
   app: JupyterFrontEnd,
@@ -39,16 +38,12 @@ function activate(
 ): void {
   const trackers: ITrackers = { notebooks, consoles };
   const manager = new CommManager({ cells: () => allCells(trackers) });
-  registerOnEveryKernel(
-    [notebooks, consoles],
-    [SLIDER_TARGET, MY_WIDGET_TARGET],
-    {
-      onCommOpen: manager.handleCommOpen.bind(manager),
-      onKernelLost: manager.handleKernelLost.bind(manager),
-      onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
-      onOpenFailed: manager.reportOpenFailure.bind(manager)
-    }
-  );
+  registerOnEveryKernel([notebooks, consoles], widgetTargets(), {
+    onCommOpen: manager.handleCommOpen.bind(manager),
+    onKernelLost: manager.handleKernelLost.bind(manager),
+    onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
+    onOpenFailed: manager.reportOpenFailure.bind(manager)
+  });
   // Added before any document opens, so every notebook's rendermime clone inherits it.
   rendermime.addFactory(
     createRendererFactory({

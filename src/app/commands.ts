@@ -7,11 +7,8 @@ import type { Kernel } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
 import { CommManager } from '../comms/manager';
 import { CommModel } from '../comms/model';
-import {
-  IJSONObject,
-  MY_WIDGET_TARGET,
-  parseUserJson
-} from '../kernel/protocol';
+import { IJSONObject, parseUserJson } from '../util/json';
+import { DEFAULT_TARGET } from '../widgets';
 
 export const CommandIDs = {
   openComm: 'ipycomm:open-comm',
@@ -63,7 +60,7 @@ async function openComm(deps: IOpenCommDeps): Promise<CommModel | null> {
   const target = await InputDialog.getText({
     title: 'Open comm to kernel target',
     label: 'Target name',
-    text: MY_WIDGET_TARGET
+    text: DEFAULT_TARGET
   });
   const targetName = target.value?.trim();
   if (!target.button.accept || !targetName) {

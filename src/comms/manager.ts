@@ -4,15 +4,11 @@
  * page reload, and disconnects models when their kernel goes away.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import { CommModel, modelForComm } from './model';
+import { modelForComm } from './kernelcomm';
+import { CommModel } from './model';
 import { findOutputArea, placeView } from '../outputs/placement';
-import {
-  batchOpenMetadata,
-  commIsAlive,
-  IJSONObject,
-  isObject,
-  IViewData
-} from '../kernel/protocol';
+import { batchOpenMetadata, commIsAlive, IViewData } from '../kernel/protocol';
+import { IJSONObject, isObject } from '../util/json';
 import { CommRegistry } from './registry';
 
 export interface ICommManagerOptions {

@@ -3,21 +3,13 @@
  * messages received. Views only read the model and call its methods, so every view of a comm
  * shows the same thing whichever view (or the kernel) changed it.
  */
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
-import { unpackCommMsg } from '../kernel/batch';
+import { closeReason } from '../kernel/protocol';
 import { OutputHistory, outputOf } from '../outputs/outputs';
-import {
-  closeReason,
-  IJSONObject,
-  JSONValue,
-  MY_WIDGET_TARGET,
-  reduceMyWidget,
-  reduceSlider,
-  Result,
-  SLIDER_TARGET,
-  sliderStateOf
-} from '../kernel/protocol';
+import { IJSONObject, JSONValue, Result } from '../util/json';
+import { reducerFor } from '../widgets';
+import { IWidgetModel, Reducer } from '../widgets/api';
 
 /**
  * Where the iopub output caused by one sent message arrives (a kernel future fits). A
@@ -33,12 +25,6 @@ export interface ICommTransport {
   close(data?: JSONValue): void;
 }
 
-/** Pure state transition for one incoming message; errors leave the state unchanged. */
-export type Reducer = (
-  state: IJSONObject,
-  data: unknown
-) => Result<IJSONObject>;
-
 export interface ICommModelOptions {
   commId: string;
   targetName: string;
@@ -48,27 +34,14 @@ export interface ICommModelOptions {
   state?: IJSONObject;
   /** Why the model is disconnected when transport is null. */
   reason?: string;
+  /** Default: the reducer of the target in the widget table (src/widgets/index.ts). */
   reducer?: Reducer;
 }
 
 /** Received messages kept for display; older ones are dropped so a chatty kernel can't grow memory. */
 const LOG_LIMIT = 200;
 
-const sliderReducer: Reducer = (state, data) =>
-  reduceSlider(sliderStateOf(state), data) as Result<IJSONObject>;
-
-/** The reducer for a target; unknown targets keep no state but still log. */
-export function reducerFor(targetName: string): Reducer {
-  if (targetName === SLIDER_TARGET) {
-    return sliderReducer;
-  }
-  if (targetName === MY_WIDGET_TARGET) {
-    return reduceMyWidget;
-  }
-  return state => ({ ok: true, value: state });
-}
-
-export class CommModel {
+export class CommModel implements IWidgetModel {
   readonly commId: string;
   readonly targetName: string;
   readonly kernelId: string;
@@ -257,42 +230,4 @@ export class CommModel {
   private _outputs = new OutputHistory();
   private _reducer: Reducer;
   private _changed = new Signal<this, void>(this);
-}
-
-/** A model fed by a kernel comm: the comm's messages and close go into the model. */
-export function modelForComm(
-  comm: Kernel.IComm,
-  kernelId: string,
-  state?: IJSONObject
-): CommModel {
-  const model = new CommModel({
-    commId: comm.commId,
-    targetName: comm.targetName,
-    kernelId,
-    state,
-    transport: {
-      send: data => comm.send(data),
-      close: data => {
-        if (!comm.isDisposed) {
-          comm.close(data);
-        }
-      }
-    }
-  });
-  comm.onMsg = msg => deliver(model, msg);
-  comm.onClose = msg => model.handleClose(msg.content.data);
-  return model;
-}
-
-/** Hands a wire comm_msg to the model: each message of a batch in order, or itself. */
-export function deliver(
-  model: CommModel,
-  msg: KernelMessage.ICommMsgMsg
-): void {
-  const messages = unpackCommMsg(msg);
-  if (!messages.ok) {
-    model.rejectMessage(messages.error);
-    return;
-  }
-  model.handleMessages(messages.value.map(message => message.content.data));
 }

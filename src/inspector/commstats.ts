@@ -4,7 +4,7 @@
  */
 import { commEventOf, ICommEvent, IMessageLike, parentIdOf } from './traffic';
 import { outputOf } from '../outputs/outputs';
-import { isObject } from '../kernel/protocol';
+import { isObject } from '../util/json';
 
 export type Opener = 'kernel' | 'frontend' | 'unknown';
 

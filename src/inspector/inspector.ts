@@ -8,7 +8,7 @@ import { frameScheduler } from '../util/coalesce';
 import { ICommStats } from './commstats';
 import { InspectorModel } from './inspectormodel';
 import { describeEvent, filterLog, formatBytes } from './messagelog';
-import { parseUserJson } from '../kernel/protocol';
+import { parseUserJson } from '../util/json';
 import { el } from '../widgets/view';
 
 function button(

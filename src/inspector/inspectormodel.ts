@@ -8,7 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { CommStats } from './commstats';
 import { CommManager } from '../comms/manager';
 import { MessageLog } from './messagelog';
-import { IJSONObject, isObject } from '../kernel/protocol';
+import { IJSONObject, isObject } from '../util/json';
 
 export interface IInspectorModelOptions {
   manager: CommManager;

@@ -3,7 +3,7 @@
  * Bounded, so a chatty comm cannot grow memory; binary buffers are counted by size only (see
  * traffic.ts). Pure logic, no DOM.
  */
-import { preview } from '../kernel/protocol';
+import { preview } from '../util/json';
 import { ICommEvent } from './traffic';
 
 export const LOG_LIMIT = 500;

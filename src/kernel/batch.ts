@@ -1,19 +1,11 @@
 /**
  * Batches: several comm_msgs of one comm that the kernel packed into one wire message
- * (docs/flow-control.md §3). Mirrors `unpack` in python/ipycomm/batch.py. Pure, so tests feed
- * it plain objects.
+ * (docs/flow-control.md §3). Mirrors `unpack` in python/ipycomm/flow/batch.py. Pure, so tests
+ * feed it plain objects.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import {
-  BATCH_KEY,
-  fail,
-  flowMetadataOf,
-  IJSONObject,
-  isObject,
-  ok,
-  preview,
-  Result
-} from './protocol';
+import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
+import { BATCH_KEY, flowMetadataOf } from './protocol';
 
 type CommMsg = KernelMessage.ICommMsgMsg;
 

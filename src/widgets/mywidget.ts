@@ -1,18 +1,61 @@
 /**
- * The my_widget view: a compact message console for a comm. Received messages are shown as
- * text (never parsed as HTML, since they come from the kernel); the user sends JSON. The log
- * keeps the newest 200, so the view also says how many arrived in all.
+ * The my_widget widget, a message console for a comm: its reducer, and its view, which also
+ * shows comms of targets no widget claims. Received messages are shown as text (never parsed
+ * as HTML, since they come from the kernel); the user sends JSON. The log keeps the newest
+ * 200, so the view also says how many arrived in all.
  *
  * A kernel may push thousands of messages a second, so the log is updated incrementally and
  * scrolled at most once per frame (scrolling forces a layout).
  */
 import { frameScheduler, IScheduler } from '../util/coalesce';
-import { CommModel } from '../comms/model';
-import { parseUserJson, preview } from '../kernel/protocol';
+import {
+  fail,
+  IJSONObject,
+  isObject,
+  ok,
+  parseUserJson,
+  preview,
+  Result
+} from '../util/json';
+import { IWidgetDefinition, IWidgetModel, parseAction } from './api';
 import { CommView, el } from './view';
 
+/** The message console's target; the examples open comms to it from either side. */
+export const MY_WIDGET_TARGET = 'my_widget';
+
+/**
+ * Applies a my_widget message to its state. my_widget is a free-form message console, so
+ * unknown actions are logged rather than rejected; only shapes we would misread are errors.
+ */
+export function reduceMyWidget(
+  state: IJSONObject,
+  data: unknown
+): Result<IJSONObject> {
+  const action = parseAction(data);
+  if (!action.ok) {
+    return action;
+  }
+  const msg = data as IJSONObject;
+  switch (action.value) {
+    case 'state':
+      if (!isObject(msg.state)) {
+        return fail(`"state" must be an object, got ${preview(msg.state)}`);
+      }
+      return ok({ ...state, ...msg.state });
+    case 'value_updated':
+    case 'update':
+      if (!('value' in msg)) {
+        return fail(`${action.value}: missing "value"`);
+      }
+      return ok({ ...state, value: msg.value });
+    default:
+      return ok(state);
+  }
+}
+
+/** The console view: the comm's state, the messages received, and a box to send JSON. */
 export class MyWidgetView extends CommView {
-  constructor(model: CommModel, scheduler: IScheduler = frameScheduler) {
+  constructor(model: IWidgetModel, scheduler: IScheduler = frameScheduler) {
     super(model);
     this._scheduler = scheduler;
     this.addClass('jp-ipycomm-mywidget');
@@ -130,3 +173,10 @@ export function countText(received: number, shown: number): string {
   const total = `${received} ${received === 1 ? 'message' : 'messages'} received`;
   return shown < received ? `${total}, the last ${shown} shown` : total;
 }
+
+/** my_widget's entry in the widget table (index.ts). */
+export const myWidget: IWidgetDefinition = {
+  target: MY_WIDGET_TARGET,
+  reducer: reduceMyWidget,
+  createView: model => new MyWidgetView(model)
+};

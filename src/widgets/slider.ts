@@ -1,23 +1,128 @@
 /**
- * The simple_slider view: a native range input (role slider, so arrow keys, Home and End work
- * and screen readers announce it) with its value next to it.
+ * The simple_slider widget: the messages the kernel's SimpleSlider sends, their reducer, and
+ * the view, a native range input (role slider, so arrow keys, Home and End work and screen
+ * readers announce it) with its value next to it. The kernel side is the SimpleSlider of
+ * examples/03_simple_slider.ipynb.
  */
 import { Coalescer, IScheduler } from '../util/coalesce';
-import { CommModel } from '../comms/model';
-import { sliderStateOf } from '../kernel/protocol';
+import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
+import { IWidgetDefinition, IWidgetModel, parseAction, Reducer } from './api';
 import { CommView, el } from './view';
+
+/** The comm target of the kernel's SimpleSlider. */
+export const SLIDER_TARGET = 'simple_slider';
+
+/** The slider's state once the kernel has sent `create`. */
+export interface ISliderConfig {
+  min: number;
+  max: number;
+  value: number;
+}
+
+/** Messages the kernel's SimpleSlider sends. */
+export type SliderMessage =
+  | { action: 'create'; config: ISliderConfig }
+  | { action: 'update_value'; value: number };
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Validates a slider config: three finite numbers with min <= value <= max. */
+export function parseSliderConfig(config: unknown): Result<ISliderConfig> {
+  if (!isObject(config)) {
+    return fail(`"create" needs a "config" object, got ${preview(config)}`);
+  }
+  for (const key of ['min', 'max', 'value'] as const) {
+    if (!isFiniteNumber(config[key])) {
+      return fail(
+        `config.${key} must be a number, got ${preview(config[key])}`
+      );
+    }
+  }
+  const { min, max, value } = config as unknown as ISliderConfig;
+  if (min > max) {
+    return fail(`config.min (${min}) is greater than config.max (${max})`);
+  }
+  if (value < min || value > max) {
+    return fail(`config.value ${value} is outside [${min}, ${max}]`);
+  }
+  return ok({ min, max, value });
+}
+
+/** Validates one message from the kernel's SimpleSlider. */
+export function parseSliderMessage(data: unknown): Result<SliderMessage> {
+  const action = parseAction(data);
+  if (!action.ok) {
+    return action;
+  }
+  const msg = data as IJSONObject;
+  switch (action.value) {
+    case 'create': {
+      const config = parseSliderConfig(msg.config);
+      return config.ok
+        ? ok({ action: 'create', config: config.value })
+        : config;
+    }
+    case 'update_value':
+      if (!isFiniteNumber(msg.value)) {
+        return fail(
+          `update_value: "value" must be a number, got ${preview(msg.value)}`
+        );
+      }
+      return ok({ action: 'update_value', value: msg.value });
+    default:
+      return fail(`Unknown action "${action.value}"`);
+  }
+}
+
+/**
+ * Applies a slider message to the current config (null before `create`).
+ *
+ * Rejected messages leave the state unchanged, so one bad message never corrupts the slider.
+ */
+export function reduceSlider(
+  state: ISliderConfig | null,
+  data: unknown
+): Result<ISliderConfig> {
+  const msg = parseSliderMessage(data);
+  if (!msg.ok) {
+    return msg;
+  }
+  if (msg.value.action === 'create') {
+    return ok(msg.value.config);
+  }
+  if (state === null) {
+    return fail('update_value arrived before create');
+  }
+  const { value } = msg.value;
+  if (value < state.min || value > state.max) {
+    return fail(
+      `update_value ${value} is outside [${state.min}, ${state.max}]`
+    );
+  }
+  return ok({ ...state, value });
+}
+
+/** Reads a saved slider state (from a notebook file, so untrusted). */
+export function sliderStateOf(
+  state: IJSONObject | undefined
+): ISliderConfig | null {
+  const config = parseSliderConfig(state);
+  return config.ok ? config.value : null;
+}
 
 /**
  * One coalescer per model, not per view: two views dragged in turn still share one
  * "latest value wins" queue, so the kernel never sees an older value after a newer one.
  */
-const coalescers = new WeakMap<CommModel, Coalescer<number>>();
+const coalescers = new WeakMap<IWidgetModel, Coalescer<number>>();
 
 /** The view that last pushed a value into a model's coalescer: kernel output goes under it. */
-const senders = new WeakMap<CommModel, object>();
+const senders = new WeakMap<IWidgetModel, object>();
 
 export function coalescerFor(
-  model: CommModel,
+  model: IWidgetModel,
   scheduler?: IScheduler
 ): Coalescer<number> {
   let coalescer = coalescers.get(model);
@@ -43,7 +148,7 @@ function stepFor(min: number, max: number, value: number): string {
 
 export class SliderView extends CommView {
   constructor(
-    model: CommModel,
+    model: IWidgetModel,
     coalescer: Coalescer<number> = coalescerFor(model)
   ) {
     super(model);
@@ -109,3 +214,14 @@ export class SliderView extends CommView {
   private _input!: HTMLInputElement;
   private _readout!: HTMLOutputElement;
 }
+
+/** reduceSlider on the model's state, which holds the slider config once `create` came. */
+const sliderReducer: Reducer = (state, data) =>
+  reduceSlider(sliderStateOf(state), data) as Result<IJSONObject>;
+
+/** The slider's entry in the widget table (index.ts). */
+export const sliderWidget: IWidgetDefinition = {
+  target: SLIDER_TARGET,
+  reducer: sliderReducer,
+  createView: model => new SliderView(model)
+};

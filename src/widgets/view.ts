@@ -4,10 +4,10 @@
  * view sent, as visible text (not only a disabled look or a console message).
  */
 import { Widget } from '@lumino/widgets';
-import { CommModel } from '../comms/model';
+import type { IWidgetModel } from './api';
 
 export abstract class CommView extends Widget {
-  constructor(model: CommModel) {
+  constructor(model: IWidgetModel) {
     super();
     this.model = model;
     this.addClass('jp-ipycomm-view');
@@ -32,7 +32,7 @@ export abstract class CommView extends Widget {
     model.changed.connect(this._onModelChanged, this);
   }
 
-  readonly model: CommModel;
+  readonly model: IWidgetModel;
 
   dispose(): void {
     if (this.isDisposed) {

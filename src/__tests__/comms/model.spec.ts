@@ -1,5 +1,6 @@
 import type { KernelMessage } from '@jupyterlab/services';
-import { CommModel, deliver, ICommTransport } from '../../comms/model';
+import { deliver } from '../../comms/kernelcomm';
+import { CommModel, ICommTransport } from '../../comms/model';
 
 function sliderModel(
   transport: ICommTransport | null = { send: jest.fn(), close: jest.fn() }
