@@ -4,7 +4,7 @@
  * and once per connection however many notebooks share the kernel.
  *
  * A restart keeps the same connection (and its registered targets) but destroys every comm,
- * so restarts are reported here too. Each connection is also one flow-control reader (flow.ts).
+ * so restarts are reported here too. Each connection is also one flow-control reader (reader.ts).
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';

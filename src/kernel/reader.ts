@@ -1,9 +1,12 @@
 /**
- * Flow control, reader side (docs/flow-control.md §1–2; the kernel side is
- * python/ipycomm/flow.py): one reader per kernel connection watches the `seq` the kernel puts
- * on its comm messages and grants the kernel credit on the control channel, so the kernel
- * never sends more than this reader has taken plus a window (instead of losing the excess on
- * the way, as the stock stack does).
+ * Flow control, reader side (docs/flow-control.md §1–2): one reader per kernel connection
+ * watches the `seq` the kernel puts on its comm messages and grants the kernel credit on the
+ * control channel, so the kernel never sends more than this reader has taken plus a window
+ * (instead of losing the excess on the way, as the stock stack does).
+ *
+ * Mirrors CommReader in python/ipycomm/edges/reader.py (the reader for jupyter_client). The
+ * kernel side is the writer, Outbox in python/ipycomm/flow/outbox.py, which keeps each
+ * reader's credit in python/ipycomm/flow/readers.py.
  *
  * It counts as taken what the connection has handled: `iopubMessage` fires after the
  * connection has delivered the message to its comm.
@@ -12,10 +15,13 @@ import { KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { CREDIT_MSG_TYPE, ICreditContent, seqOf } from './protocol';
 
-/** How many wire messages a reader accepts beyond the last one it has taken. */
+/**
+ * How many wire messages a reader accepts beyond the last one it has taken (the kernel caps
+ * it at MAX_WINDOW in python/ipycomm/flow/wire.py).
+ */
 export const CREDIT_WINDOW = 256;
 
-export interface ICreditReaderOptions {
+export interface ICommReaderOptions {
   /** Unique per reader: the kernel connection's clientId. */
   reader: string;
   /** The targets whose comms this reader's models unpack batches for. */
@@ -37,8 +43,8 @@ export interface ICreditReaderOptions {
  * (reported once per gap) cannot leave the kernel waiting for a credit that never comes.
  * Never throws: a credit that could not be sent is tried again with the next message.
  */
-export class CreditReader {
-  constructor(options: ICreditReaderOptions) {
+export class CommReader {
+  constructor(options: ICommReaderOptions) {
     this._reader = options.reader;
     this._batchTargets = [...options.batchTargets];
     this._send = options.send;
@@ -172,7 +178,7 @@ export interface IPageEvents {
   removeEventListener(type: 'pagehide', listener: (event: Event) => void): void;
 }
 
-export interface IWatchCreditsOptions extends Partial<ICreditReaderOptions> {
+export interface IWatchCreditsOptions extends Partial<ICommReaderOptions> {
   /** The reader also closes when the page goes away for good (a reload); null: never. */
   page?: IPageEvents | null;
 }
@@ -186,10 +192,10 @@ export function watchCredits(
   kernel: IFlowKernel,
   batchTargets: ReadonlyArray<string>,
   options: IWatchCreditsOptions = {}
-): CreditReader {
+): CommReader {
   const { page = typeof window === 'undefined' ? null : window, ...rest } =
     options;
-  const reader = new CreditReader({
+  const reader = new CommReader({
     reader: kernel.clientId,
     batchTargets,
     send: content => sendCredit(kernel, content),

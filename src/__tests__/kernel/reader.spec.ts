@@ -1,13 +1,13 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
-import { CreditReader, watchCredits } from '../../kernel/reader';
+import { CommReader, watchCredits } from '../../kernel/reader';
 import { ICreditContent } from '../../kernel/protocol';
 import { FakeKernel } from '../fakes';
 
 const TARGETS = ['simple_slider', 'my_widget'];
 
 function reader(send = jest.fn(), warn = jest.fn()) {
-  const r = new CreditReader({
+  const r = new CommReader({
     reader: 'client-1',
     batchTargets: TARGETS,
     send,
@@ -21,7 +21,7 @@ function credits(send: jest.Mock): Array<[number, boolean]> {
   return send.mock.calls.map(([c]: [ICreditContent]) => [c.seq, c.closing]);
 }
 
-function feed(r: CreditReader, from: number, to: number): void {
+function feed(r: CommReader, from: number, to: number): void {
   for (let seq = from; seq <= to; seq++) {
     r.receive(seq);
   }
@@ -38,7 +38,7 @@ function iopub(metadata: unknown, msgType = 'comm_msg') {
   } as unknown as KernelMessage.IIOPubMessage;
 }
 
-describe('CreditReader', () => {
+describe('CommReader', () => {
   it('registers with its first seq, window and batch targets', () => {
     const { reader: r, send } = reader();
     r.receive(17);
