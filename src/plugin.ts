@@ -9,23 +9,17 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import {
-  addInspectorCommand,
-  addOpenCommCommand,
-  CommandIDs
-} from './app/commands';
-import { CommInspector } from './inspector/inspector';
-import { InspectorModel } from './inspector/inspectormodel';
-import { CommManager } from './comms/manager';
-import { createRendererFactory } from './comms/renderer';
+import { addCommands } from './app/commands';
+import { inspectorOpener } from './app/inspector';
 import {
   allCells,
   currentKernel,
   ITrackers,
   kernelFor,
-  onCurrentKernelChange,
   showView
 } from './app/shell';
+import { CommManager } from './comms/manager';
+import { createRendererFactory } from './comms/renderer';
 import { registerOnEveryKernel } from './kernel/connection';
 import { createView, widgetTargets } from './widgets';
 
@@ -53,26 +47,12 @@ function activate(
     }),
     0
   );
-  addOpenCommCommand(app.commands, {
+  addCommands(app.commands, palette, {
     manager,
     currentKernel: () => currentKernel(app, trackers),
-    show: model => showView(app, createView(model), `${model.targetName} comm`)
+    show: model => showView(app, createView(model), `${model.targetName} comm`),
+    showInspector: inspectorOpener(app, trackers, manager)
   });
-  let inspector: CommInspector | null = null;
-  addInspectorCommand(app.commands, () => {
-    if (!inspector) {
-      const model = new InspectorModel({ manager });
-      const follow = () => model.follow(currentKernel(app, trackers));
-      onCurrentKernelChange(app, trackers, follow);
-      follow();
-      inspector = new CommInspector(model);
-      app.shell.add(inspector, 'right', { rank: 1000 });
-    }
-    app.shell.activateById(inspector.id);
-  });
-  for (const command of [CommandIDs.openComm, CommandIDs.inspector]) {
-    palette?.addItem({ command, category: 'ipycomm' });
-  }
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {

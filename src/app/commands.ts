@@ -1,22 +1,48 @@
 /**
- * The "Open comm to kernel target…" command: opens a comm from the frontend to a target
- * registered in the current kernel, and shows its messages in a main-area view.
+ * ipycomm's commands, in the palette under "ipycomm": "Open comm to kernel target…" opens a
+ * comm from the frontend to a target registered in the current kernel and shows its messages
+ * in a main-area view; "Show Comm Inspector" reveals the inspector.
  */
 import { InputDialog, showErrorMessage } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';
+import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { CommandRegistry } from '@lumino/commands';
 import { CommManager } from '../comms/manager';
 import { CommModel } from '../comms/model';
 import { IJSONObject, parseUserJson } from '../util/json';
 import { DEFAULT_TARGET } from '../widgets';
 
-export const CommandIDs = {
+const CommandIDs = {
   openComm: 'ipycomm:open-comm',
   inspector: 'ipycomm:inspector'
 };
 
-/** "Show Comm Inspector": adds the panel to the right sidebar once, then reveals it. */
-export function addInspectorCommand(
+export interface IOpenCommDeps {
+  manager: CommManager;
+  /** The kernel of the notebook or console the user is working in. */
+  currentKernel: () => Kernel.IKernelConnection | null;
+  show: (model: CommModel) => void;
+}
+
+export interface ICommandDeps extends IOpenCommDeps {
+  /** Creates the inspector panel if needed, and reveals it. */
+  showInspector: () => void;
+}
+
+/** Adds both commands, and puts them in the palette when there is one. */
+export function addCommands(
+  commands: CommandRegistry,
+  palette: ICommandPalette | null,
+  deps: ICommandDeps
+): void {
+  addOpenCommCommand(commands, deps);
+  addInspectorCommand(commands, deps.showInspector);
+  for (const command of [CommandIDs.openComm, CommandIDs.inspector]) {
+    palette?.addItem({ command, category: 'ipycomm' });
+  }
+}
+
+function addInspectorCommand(
   commands: CommandRegistry,
   show: () => void
 ): void {
@@ -28,14 +54,7 @@ export function addInspectorCommand(
   });
 }
 
-export interface IOpenCommDeps {
-  manager: CommManager;
-  /** The kernel of the notebook or console the user is working in. */
-  currentKernel: () => Kernel.IKernelConnection | null;
-  show: (model: CommModel) => void;
-}
-
-export function addOpenCommCommand(
+function addOpenCommCommand(
   commands: CommandRegistry,
   deps: IOpenCommDeps
 ): void {
