@@ -6,7 +6,7 @@
 import { preview } from '../util/json';
 import { ICommEvent } from './traffic';
 
-export const LOG_LIMIT = 500;
+const LOG_LIMIT = 500;
 
 export class MessageLog {
   constructor(limit = LOG_LIMIT) {

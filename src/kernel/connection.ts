@@ -98,7 +98,7 @@ export interface ITrackerLike<T> {
 }
 
 /** Runs `fn` for every widget the tracker has now and every widget it gets later. */
-export function eachWidget<T>(
+function eachWidget<T>(
   tracker: ITrackerLike<T>,
   fn: (widget: T) => void
 ): void {

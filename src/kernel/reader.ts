@@ -19,7 +19,7 @@ import { CREDIT_MSG_TYPE, ICreditContent, seqOf } from './protocol';
  * How many wire messages a reader accepts beyond the last one it has taken (the kernel caps
  * it at MAX_WINDOW in python/ipycomm/flow/wire.py).
  */
-export const CREDIT_WINDOW = 256;
+const CREDIT_WINDOW = 256;
 
 export interface ICommReaderOptions {
   /** Unique per reader: the kernel connection's clientId. */
@@ -160,7 +160,7 @@ export interface IFlowKernel {
  * Sends an `ipycomm_credit` on the control channel (served even while a cell runs). No reply
  * comes, so the future is dropped at once rather than kept until the kernel's idle status.
  */
-export function sendCredit(kernel: IFlowKernel, content: ICreditContent): void {
+function sendCredit(kernel: IFlowKernel, content: ICreditContent): void {
   // Not one of @jupyterlab/services' control message types; the connection sends it as is.
   const msg = KernelMessage.createMessage({
     channel: 'control',

@@ -33,7 +33,7 @@ function targetRegistryOf(
 }
 
 /** Whether a kernel-sent message is a comm_open this connection would close without a reason. */
-export function isUnknownTargetOpen(
+function isUnknownTargetOpen(
   kernel: Kernel.IKernelConnection,
   msg: KernelMessage.IMessage
 ): boolean {

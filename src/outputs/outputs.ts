@@ -25,8 +25,8 @@ export interface IOutputGroup {
   outputs: ICommOutput[];
 }
 
-export const OUTPUT_GROUPS = 5;
-export const GROUP_CHARS = 20000;
+const OUTPUT_GROUPS = 5;
+const GROUP_CHARS = 20000;
 
 /** The parts of an iopub message we read. */
 export interface IIOPubLike {

@@ -30,7 +30,7 @@ export interface IViewOutput {
 }
 
 /** A display_data output showing a view of the comm. */
-export function viewOutput(view: IViewData): IViewOutput {
+function viewOutput(view: IViewData): IViewOutput {
   return {
     output_type: 'display_data',
     data: { [VIEW_MIME_TYPE]: view },

@@ -29,7 +29,7 @@ function isFiniteNumber(value: unknown): value is number {
 }
 
 /** Validates a slider config: three finite numbers with min <= value <= max. */
-export function parseSliderConfig(config: unknown): Result<ISliderConfig> {
+function parseSliderConfig(config: unknown): Result<ISliderConfig> {
   if (!isObject(config)) {
     return fail(`"create" needs a "config" object, got ${preview(config)}`);
   }
