@@ -5,43 +5,12 @@
  */
 import { Widget } from '@lumino/widgets';
 import { frameScheduler } from '../util/coalesce';
-import { ICommStats } from './commstats';
-import { InspectorModel } from './inspectormodel';
-import { describeEvent, filterLog, formatBytes } from './messagelog';
 import { parseUserJson } from '../util/json';
 import { el } from '../widgets/view';
-
-function button(
-  label: string,
-  onClick: () => void,
-  className = ''
-): HTMLButtonElement {
-  const node = el(
-    'button',
-    `jp-ipycomm-button jp-mod-styled ${className}`,
-    label
-  );
-  node.addEventListener('click', onClick);
-  return node;
-}
-
-function section(title: string, ...children: HTMLElement[]): HTMLElement {
-  const node = el('section', 'jp-ipycomm-inspector-section');
-  node.setAttribute('aria-label', title);
-  node.append(el('h3', 'jp-ipycomm-inspector-heading', title), ...children);
-  return node;
-}
-
-function jsonBox(label: string): HTMLTextAreaElement {
-  const box = el('textarea', 'jp-ipycomm-json jp-mod-styled');
-  box.rows = 2;
-  box.placeholder = '{}';
-  box.setAttribute('aria-label', label);
-  return box;
-}
-
-const time = (ms: number | null) =>
-  ms === null ? 'before' : new Date(ms).toLocaleTimeString();
+import { ICommStats } from './commstats';
+import { button, commOptions, commRows, jsonBox, section } from './dom';
+import { InspectorModel } from './inspectormodel';
+import { describeEvent, filterLog } from './messagelog';
 
 export class CommInspector extends Widget {
   constructor(model: InspectorModel) {
@@ -73,6 +42,16 @@ export class CommInspector extends Widget {
     this._kernel = el('div', 'jp-ipycomm-inspector-kernel');
     this._notice = el('div', 'jp-ipycomm-inspector-notice');
     this._notice.setAttribute('role', 'status');
+    this.node.append(
+      this._kernel,
+      this._notice,
+      this._buildComms(),
+      this._buildTargets(),
+      this._buildLog()
+    );
+  }
+
+  private _buildComms(): HTMLElement {
     this._comms = el('table', 'jp-ipycomm-inspector-comms');
     this._comms.setAttribute('aria-label', 'Live comms');
     this._commSelect = el('select', 'jp-mod-styled');
@@ -83,6 +62,10 @@ export class CommInspector extends Widget {
       this._commSelect,
       button('Send', () => void this._send(), 'jp-mod-accept')
     );
+    return section('Live comms', this._comms, this._sendBox, sendRow);
+  }
+
+  private _buildTargets(): HTMLElement {
     this._targets = el('ul', 'jp-ipycomm-inspector-targets');
     this._targets.setAttribute('aria-label', 'Kernel targets');
     this._targetInput = el('input', 'jp-mod-styled');
@@ -95,6 +78,10 @@ export class CommInspector extends Widget {
       button('Open comm', () => this._open()),
       button('Refresh', () => void this.model.refresh())
     );
+    return section('Kernel targets', this._targets, this._openBox, openRow);
+  }
+
+  private _buildLog(): HTMLElement {
     this._filter = el('input', 'jp-mod-styled jp-ipycomm-inspector-filter');
     this._filter.placeholder = 'Filter by comm id or target';
     this._filter.setAttribute('aria-label', 'Filter messages');
@@ -110,13 +97,7 @@ export class CommInspector extends Widget {
     );
     this._log = el('ol', 'jp-ipycomm-log jp-ipycomm-inspector-log');
     this._log.setAttribute('aria-label', 'Comm messages');
-    this.node.append(
-      this._kernel,
-      this._notice,
-      section('Live comms', this._comms, this._sendBox, sendRow),
-      section('Kernel targets', this._targets, this._openBox, openRow),
-      section('Messages', logBar, this._log)
-    );
+    return section('Messages', logBar, this._log);
   }
 
   private _schedule(): void {
@@ -166,52 +147,14 @@ export class CommInspector extends Widget {
   }
 
   private _renderComms(comms: ICommStats[]): void {
-    const head = el('tr', '');
-    for (const title of [
-      'Comm',
-      'Target',
-      'Opened by',
-      'At',
-      'In',
-      'Out',
-      ''
-    ]) {
-      head.append(el('th', '', title));
-    }
-    const rows = comms.map(c => {
-      const row = el('tr', 'jp-ipycomm-inspector-comm');
-      row.dataset.commId = c.commId;
-      const id = el('td', '', c.commId.slice(0, 8));
-      id.title = c.commId;
-      row.append(
-        id,
-        el('td', '', c.targetName),
-        el('td', '', c.openedBy),
-        el('td', '', time(c.openedAt)),
-        el('td', '', `${c.msgsIn} · ${formatBytes(c.bytesIn)}`),
-        el('td', '', `${c.msgsOut} · ${formatBytes(c.bytesOut)}`)
-      );
-      const actions = el('td', '');
-      actions.append(
-        button('Filter', () => this._setFilter(c.commId)),
-        button('Close', () => void this._close(c.commId))
-      );
-      row.append(actions);
-      return row;
-    });
-    this._comms.replaceChildren(head, ...rows);
-    const selected = this._commSelect.value;
-    this._commSelect.replaceChildren(
-      ...comms.map(c => {
-        const option = el(
-          'option',
-          '',
-          `${c.targetName} ${c.commId.slice(0, 8)}`
-        );
-        option.value = c.commId;
-        return option;
+    this._comms.replaceChildren(
+      ...commRows(comms, {
+        filter: commId => this._setFilter(commId),
+        close: commId => void this._close(commId)
       })
     );
+    const selected = this._commSelect.value;
+    this._commSelect.replaceChildren(...commOptions(comms));
     if (comms.some(c => c.commId === selected)) {
       this._commSelect.value = selected;
     }

@@ -15,6 +15,42 @@ export function isBatch(msg: CommMsg): boolean {
   return flow !== null && flow.batch !== undefined;
 }
 
+/** One checked batch item: what its comm message carries. */
+interface IBatchEntry {
+  data: IJSONObject;
+  metadata: IJSONObject;
+  /** How many of the message's buffers are this item's, in order. */
+  buffers: number;
+}
+
+/** Checks item `index` of a batch, given how many buffers earlier items left free. */
+function readItem(
+  item: unknown,
+  index: number,
+  free: number
+): Result<IBatchEntry> {
+  if (!isObject(item) || !isObject(item.data)) {
+    return fail(
+      `Batch: item ${index} must be an object with a data object, got ${preview(item)}`
+    );
+  }
+  const metadata = item.metadata ?? {};
+  if (!isObject(metadata)) {
+    return fail(`Batch: item ${index} has metadata that is not an object`);
+  }
+  const count = item.buffers ?? 0;
+  if (
+    !Number.isSafeInteger(count) ||
+    (count as number) < 0 ||
+    (count as number) > free
+  ) {
+    return fail(
+      `Batch: item ${index} claims ${preview(count)} buffers, not available`
+    );
+  }
+  return ok({ data: item.data, metadata, buffers: count as number });
+}
+
 /**
  * The comm messages a wire message carries, in order: the message itself unless it is a
  * batch, else one copy of it per item with that item's data, metadata and buffers.
@@ -36,30 +72,15 @@ export function unpackCommMsg(msg: CommMsg): Result<CommMsg[]> {
   const unpacked: CommMsg[] = [];
   let used = 0;
   for (const [index, item] of items.entries()) {
-    if (!isObject(item) || !isObject(item.data)) {
-      return fail(
-        `Batch: item ${index} must be an object with a data object, got ${preview(item)}`
-      );
+    const entry = readItem(item, index, buffers.length - used);
+    if (!entry.ok) {
+      return entry;
     }
-    const metadata = item.metadata ?? {};
-    if (!isObject(metadata)) {
-      return fail(`Batch: item ${index} has metadata that is not an object`);
-    }
-    const count = item.buffers ?? 0;
-    if (
-      !Number.isSafeInteger(count) ||
-      (count as number) < 0 ||
-      used + (count as number) > buffers.length
-    ) {
-      return fail(
-        `Batch: item ${index} claims ${preview(count)} buffers, not available`
-      );
-    }
-    const end = used + (count as number);
+    const end = used + entry.value.buffers;
     unpacked.push({
       ...msg,
-      content: { comm_id: msg.content.comm_id, data: item.data },
-      metadata: metadata as IJSONObject,
+      content: { comm_id: msg.content.comm_id, data: entry.value.data },
+      metadata: entry.value.metadata,
       buffers: buffers.slice(used, end)
     });
     used = end;
