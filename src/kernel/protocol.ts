@@ -6,8 +6,9 @@
  *
  * Mirrors python/ipycomm/protocol.py (comm shapes, VIEW_MIME_TYPE) and
  * python/ipycomm/flow/wire.py (flow control and batches: FLOW_KEY, CREDIT_MSG_TYPE, BATCH_KEY,
- * CreditContent). The string constants stay one `export const NAME = '...';` line each: a
- * Python test reads them from this file and compares them with the Python ones.
+ * CreditContent). The string constants stay one `export const NAME = '...';` line each:
+ * tests/test_wire_constants.py reads them from this file and compares them with the Python
+ * ones, so the two sides cannot drift apart.
  */
 import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
 
