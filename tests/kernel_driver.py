@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ipycomm import CommReader
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
 
@@ -27,6 +29,7 @@ class KernelDriver:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
         self._pending: list[Msg] = []
+        self._reader: CommReader | None = None
 
     def stop(self) -> None:
         self.kc.stop_channels()
@@ -96,6 +99,8 @@ class KernelDriver:
                 msg = self.kc.get_iopub_msg(timeout=remaining)
             except queue.Empty:
                 continue
+            if self._reader is not None:
+                self._reader.receive(msg)  # credit only: it unpacks no batches
             if predicate(msg):
                 return msg
             self._pending.append(msg)
@@ -108,6 +113,21 @@ class KernelDriver:
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 return collected
             collected.append(msg)
+
+    @contextmanager
+    def reading(self) -> Iterator[CommReader]:
+        """Read iopub as a flow-control reader that grants credit as it reads, so that a burst
+        of thousands of messages cannot overflow the kernel's iopub socket (and lose its tail,
+        idle status included) however slow or loaded this machine is."""
+        reader = CommReader(self.kc)
+        self._reader = reader
+        try:
+            yield reader
+        finally:
+            self._reader = None
+            reader.close()
+            if reader.last_credit_id is not None:
+                self.until_idle(reader.last_credit_id)
 
     def drain(self) -> None:
         """Forget iopub messages nobody asked for."""

@@ -38,10 +38,12 @@ def test_buffers_from_client_reach_the_handler(k: KernelDriver) -> None:
 
 
 def test_sends_from_eight_threads_all_arrive_in_per_thread_order(k: KernelDriver) -> None:
-    """8 threads x 1000 sends: every message is delivered, and each thread's order is kept."""
-    messages = k.execute(
-        textwrap.dedent(
-            """
+    """8 threads x 1000 sends to a reader that grants credit: every message is delivered, and
+    each thread's order is kept."""
+    with k.reading() as reader:
+        messages = k.execute(
+            textwrap.dedent(
+                """
             import threading
             from ipycomm import Comm
             c = Comm(target_name='t')
@@ -53,9 +55,10 @@ def test_sends_from_eight_threads_all_arrive_in_per_thread_order(k: KernelDriver
             for th in threads: th.join()
             c.close()
             """
-        ),
-        timeout=120,
-    )
+            ),
+            timeout=120,
+        )
+    assert reader.lost == 0
     seen: dict[int, list[int]] = {t: [] for t in range(8)}
     ids = set()
     for msg in k.of_type(messages, "comm_msg"):
@@ -117,11 +120,13 @@ def test_handlers_run_on_subshell_thread_while_a_cell_runs(k: KernelDriver) -> N
 
 
 def test_opening_and_closing_many_comms_leaves_nothing_behind(k: KernelDriver) -> None:
-    """Opening and closing 2000 comms leaves nothing registered."""
-    k.execute(
-        "from ipycomm import Comm\nfor _ in range(2000):\n    Comm(target_name='t').close()",
-        timeout=120,
-    )
+    """Opening and closing 2000 comms leaves nothing registered (read under flow control: its
+    4,000 messages would overflow the iopub socket of a slow machine)."""
+    with k.reading():
+        k.execute(
+            "from ipycomm import Comm\nfor _ in range(2000):\n    Comm(target_name='t').close()",
+            timeout=120,
+        )
     assert k.comm_info()["comms"] == {}
     assert k.output("print(len(get_ipython().kernel.comm_manager.comms))").strip() == "0"
 

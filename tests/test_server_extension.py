@@ -143,34 +143,51 @@ def test_extension_can_be_disabled(tmp_path: Path) -> None:
         stock.stop()
 
 
-def _comm_msgs_over_websocket(server: Server, kernel_id: str, code: str) -> tuple[int, str]:
-    """Run code over a kernel websocket; the comm_msgs that reached the client, and its output."""
+def _comm_msgs_over_websocket(
+    server: Server, kernel_id: str, code: str, credit: bool = False
+) -> tuple[int, str]:
+    """Run code over a kernel websocket; the comm_msgs that reached the client, and its output.
+
+    With ``credit`` the client is a flow-control reader, as a page is: it grants credit on the
+    control channel as it reads, so the kernel never overflows its iopub socket, however slow
+    this machine is."""
 
     async def run() -> tuple[int, str]:
         url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?token={TOKEN}"
         conn = await websocket_connect(url, max_message_size=1 << 30)
         msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "msg_type": "execute_request", "session": "t",
-                  "username": "t", "version": "5.3", "date": ""}  # fmt: skip
-        content = {"code": code, "silent": False, "store_history": False}
-        request = {"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                   "channel": "shell", "buffers": []}  # fmt: skip
-        await conn.write_message(json.dumps(request))
-        count, output = 0, []
+        await conn.write_message(_ws_message("shell", "execute_request", msg_id, {
+            "code": code, "silent": False, "store_history": False}))  # fmt: skip
+        count, output, credited = 0, [], -1
         while True:
             raw = await asyncio.wait_for(conn.read_message(), 120)
             assert isinstance(raw, str)
             msg = json.loads(raw)
             kind = msg["header"]["msg_type"]
             count += kind == "comm_msg"
+            seq = (msg["metadata"].get("ipycomm") or {}).get("seq")
+            if credit and isinstance(seq, int) and seq - credited >= 64:
+                credited = seq
+                content = {"reader": msg_id, "seq": seq, "window": 256, "batch_targets": []}
+                await conn.write_message(_ws_message("control", "ipycomm_credit", "", content))
             if kind == "stream":
                 output.append(msg["content"]["text"])
             mine = msg["parent_header"].get("msg_id") == msg_id
             if kind == "status" and mine and msg["content"]["execution_state"] == "idle":
+                if credited >= 0:  # leave, so the kernel waits for this reader no more
+                    closing = {"reader": msg_id, "seq": credited, "closing": True}
+                    await conn.write_message(_ws_message("control", "ipycomm_credit", "", closing))
                 await _close(conn)
                 return count, "".join(output)
 
     return asyncio.run(run())
+
+
+def _ws_message(channel: str, msg_type: str, msg_id: str, content: dict[str, Any]) -> str:
+    header = {"msg_id": msg_id or uuid.uuid4().hex, "msg_type": msg_type, "session": "t",
+              "username": "t", "version": "5.3", "date": ""}  # fmt: skip
+    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                       "channel": channel, "buffers": []})  # fmt: skip
 
 
 def test_flow_controlled_comm_messages_pass_the_iopub_rate_limit(tmp_path: Path) -> None:
@@ -180,7 +197,9 @@ def test_flow_controlled_comm_messages_pass_the_iopub_rate_limit(tmp_path: Path)
     kernel_id = str(limited.api("POST", "/api/kernels")["id"])
     push = "c = Comm(target_name='t')\nfor i in range(2000):\n    c.send({'i': i})\nc.close()"
     try:
-        ours, _ = _comm_msgs_over_websocket(limited, kernel_id, "from ipycomm import Comm\n" + push)
+        ours, _ = _comm_msgs_over_websocket(
+            limited, kernel_id, "from ipycomm import Comm\n" + push, credit=True
+        )
         assert ours == 2000
         stock, output = _comm_msgs_over_websocket(
             limited, kernel_id, "from ipykernel.comm import Comm\n" + push

@@ -24,6 +24,8 @@ from .transport import KernelTransport
 log = logging.getLogger("ipycomm")
 
 _HANDLED = ("comm_open", "comm_msg", "comm_close", "comm_info_request")
+#: The requests whose idle status waits for the comm messages they queued.
+_DRAINED = frozenset({"execute_request", "comm_open", "comm_msg", "comm_close"})
 _install_lock = threading.Lock()
 #: The manager installed in this process, which the ``comm`` package hands out.
 _installed: CommManager | None = None
@@ -94,22 +96,30 @@ def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) 
 
 
 def _drain_before_idle(kernel: Any, outbox: Outbox) -> None:
-    """A shell request ends, and the kernel reports idle, only once the comm messages queued
-    before then are on the wire, as the stock comm layer does.
+    """A cell or comm request ends, and the kernel reports idle, only once the comm messages
+    queued before then are on the wire, as the stock comm layer does.
 
     ipykernel publishes a request's idle status from its dispatcher, which looks this method up
     for every request: the cell that installs ipycomm ends with a drain too. Messages queued
-    after the drain started (say, by a thread that streams all the time) are not waited for.
+    after the drain started (say, by a thread that streams all the time) are not waited for,
+    and other requests (kernel_info, completion) never wait for comm messages.
     """
     publish_status = kernel._publish_status_and_flush
 
     @functools.wraps(publish_status)
     def publish_status_after_drain(status: str, channel: str, *args: Any, **kwargs: Any) -> Any:
-        if status == "idle" and channel == "shell":
+        if status == "idle" and channel == "shell" and _request_type(kernel) in _DRAINED:
             outbox.drain()
         return publish_status(status, channel, *args, **kwargs)
 
     kernel._publish_status_and_flush = publish_status_after_drain
+
+
+def _request_type(kernel: Any) -> str | None:
+    """The msg_type of the shell request this thread is handling."""
+    header = (kernel.get_parent("shell") or {}).get("header") or {}
+    msg_type = header.get("msg_type")
+    return msg_type if isinstance(msg_type, str) else None
 
 
 def _provide_comm_package() -> None:
