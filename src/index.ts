@@ -1,6 +1,26 @@
 /**
- * The package's entry point (package.json `main`): JupyterLab loads the plugin from here.
+ * The package's entry point (package.json `main`): JupyterLab loads the plugin from here, and
+ * other labextensions import the widget registry token and the types of the public API.
  */
 import plugin from './plugin';
 
+export { IWidgetRegistry } from './widgets/registry';
+export type { IDisposable } from './widgets/registry';
+export type {
+  IIncomingMessage,
+  IViewContext,
+  IWidgetDefinition,
+  IWidgetModel,
+  Reducer
+} from './widgets/api';
+export type {
+  Buffers,
+  IModuleComm,
+  IRenderProps,
+  IReply,
+  RenderFunction,
+  RenderResult,
+  RequestHandler
+} from './widgets/contract';
+export { RequestError } from './comms/rpc';
 export default plugin;

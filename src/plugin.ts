@@ -19,9 +19,38 @@ import {
   showView
 } from './app/shell';
 import { CommManager } from './comms/manager';
+import type { IKernelEvents } from './kernel/connection';
 import { createRendererFactory } from './comms/renderer';
-import { registerOnEveryKernel } from './kernel/connection';
-import { createView, widgetTargets } from './widgets';
+import {
+  registerOnEveryConnection,
+  registerOnEveryKernel,
+  registerTarget
+} from './kernel/connection';
+import { watchDefinitions } from './kernel/definitionscomm';
+import {
+  createView,
+  frontendTargets,
+  widgetRegistry,
+  widgetTargets
+} from './widgets';
+import { IWidgetRegistry } from './widgets/registry';
+
+/** What happens on each kernel connection: comms, kernel loss, the kernel's definitions. */
+function kernelEvents(manager: CommManager): IKernelEvents {
+  const events: IKernelEvents = {
+    onCommOpen: manager.handleCommOpen.bind(manager),
+    onKernelLost: manager.handleKernelLost.bind(manager),
+    onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
+    onOpenFailed: manager.reportOpenFailure.bind(manager),
+    onConnection: kernel =>
+      watchDefinitions(kernel, {
+        targets: frontendTargets,
+        registerTarget: (connection, name) =>
+          registerTarget(connection, name, events)
+      })
+  };
+  return events;
+}
 
 function activate(
   app: JupyterFrontEnd,
@@ -29,21 +58,21 @@ function activate(
   notebooks: INotebookTracker | null,
   consoles: IConsoleTracker | null,
   palette: ICommandPalette | null
-): void {
+): IWidgetRegistry {
   const trackers: ITrackers = { notebooks, consoles };
   const manager = new CommManager({ cells: () => allCells(trackers) });
-  registerOnEveryKernel([notebooks, consoles], widgetTargets(), {
-    onCommOpen: manager.handleCommOpen.bind(manager),
-    onKernelLost: manager.handleKernelLost.bind(manager),
-    onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
-    onOpenFailed: manager.reportOpenFailure.bind(manager)
-  });
+  const events = kernelEvents(manager);
+  registerOnEveryKernel([notebooks, consoles], widgetTargets(), events);
+  widgetRegistry.added.connect((_, target) =>
+    registerOnEveryConnection(target)
+  );
   // Added before any document opens, so every notebook's rendermime clone inherits it.
   rendermime.addFactory(
     createRendererFactory({
       manager,
       kernelFor: widget => kernelFor(trackers, widget),
-      createView
+      createView,
+      definitionsOf: kernel => frontendTargets.synced(kernel.id)
     }),
     0
   );
@@ -53,14 +82,16 @@ function activate(
     show: model => showView(app, createView(model), `${model.targetName} comm`),
     showInspector: inspectorOpener(app, trackers, manager)
   });
+  return widgetRegistry;
 }
 
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<IWidgetRegistry> = {
   id: 'ipycomm:plugin',
   description: 'Comm targets and views for ipycomm widgets.',
   autoStart: true,
   requires: [IRenderMimeRegistry],
   optional: [INotebookTracker, IConsoleTracker, ICommandPalette],
+  provides: IWidgetRegistry,
   activate
 };
 

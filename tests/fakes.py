@@ -44,6 +44,9 @@ class RecordingTransport:
         self.handled.append(msg["header"]["msg_type"])
         yield
 
+    def replies_reach(self, thread: threading.Thread) -> bool:
+        return True
+
     def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:
         return default if sender is None else sender.name
 

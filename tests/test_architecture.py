@@ -15,7 +15,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "python" / "ipycomm"
 
 #: The comm API: Comm, CommManager, the wire shapes and the seam to a transport.
-API = {f"ipycomm.{m}" for m in ("comm", "manager", "protocol", "registry", "host", "transport")}
+API = {
+    f"ipycomm.{m}"
+    for m in ("comm", "manager", "protocol", "registry", "host", "transport", "rpc", "errors")
+}
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}
 #: Names of ipykernel's internals: only the adapter may use them.
 PRIVATES = re.compile(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ipycomm import protocol
+from ipycomm import protocol, rpc
 from ipycomm.flow import wire
+from ipycomm.widgets import definitions
 
 PROTOCOL_TS = Path(__file__).resolve().parent.parent / "src" / "kernel" / "protocol.ts"
 SHARED = {
@@ -15,6 +16,8 @@ SHARED = {
     "FLOW_KEY": wire.FLOW_KEY,
     "CREDIT_MSG_TYPE": wire.CREDIT_MSG_TYPE,
     "BATCH_KEY": wire.BATCH_KEY,
+    "RPC_KEY": rpc.RPC_KEY,
+    "DEFINITIONS_TARGET": definitions.DEFINITIONS_TARGET,
 }
 
 

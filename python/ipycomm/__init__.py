@@ -10,11 +10,13 @@ from __future__ import annotations
 from importlib.metadata import version as _version
 from typing import Any
 
-from .comm import Comm, CommClosedWarning
+from .comm import Comm
 from .edges.reader import CommReader
+from .errors import CommClosedWarning, NoViewError, RequestError
 from .kernel import install, install_if_in_kernel, load_ipython_extension
 from .manager import CommManager
 from .protocol import ProtocolError
+from .widgets import frontend_target, frontend_targets
 
 #: The same version as package.json: hatch reads it from there when building.
 __version__ = _version("ipycomm")
@@ -24,8 +26,12 @@ __all__ = [
     "CommClosedWarning",
     "CommManager",
     "CommReader",
+    "NoViewError",
     "ProtocolError",
+    "RequestError",
     "__version__",
+    "frontend_target",
+    "frontend_targets",
     "install",
     "load_ipython_extension",
 ]

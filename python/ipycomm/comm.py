@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import threading
-import uuid
 import warnings
 from typing import Any
 
+from .errors import CommClosedWarning
 from .host import CommHost, installed_manager
-from .protocol import VIEW_MIME_TYPE, Buffers, CommCallback, Message, check_payload
+from .protocol import (
+    VIEW_MIME_TYPE,
+    Buffers,
+    CommCallback,
+    Message,
+    check_payload,
+    checked_callback,
+    comm_options,
+)
+from .rpc import CommRequests, RequestHandler
 from .transport import Outgoing
 
-# Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the kernel comes
-# from the manager, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
-# written against ipykernel.comm.Comm working unchanged.
-_IGNORED_KWARGS = frozenset({"kernel", "show_warning", "topic", "parent", "log", "config"})
-
-
-class CommClosedWarning(UserWarning):
-    """A message was sent on a comm that is closed, so it was not delivered.
-
-    ``send`` warns instead of raising because libraries such as ipywidgets keep sending state on
-    a comm that the frontend has closed, and an exception there would break the user's code in
-    a trait assignment. Use ``warnings.simplefilter("error", CommClosedWarning)`` to make it raise.
-    """
+__all__ = ["Comm", "CommClosedWarning"]
 
 
 class Comm:
@@ -41,21 +38,8 @@ class Comm:
         buffers: Buffers = None,
         **kwargs: Any,
     ) -> None:
-        manager: CommHost | None = kwargs.pop("manager", None)
-        comm_id = kwargs.pop("comm_id", None) or uuid.uuid4().hex
-        primary = bool(kwargs.pop("primary", True))
-        target_module = kwargs.pop("target_module", None)
-        unknown = sorted(set(kwargs) - _IGNORED_KWARGS)
-        if unknown:
-            raise TypeError(f"Comm() got unexpected keyword arguments: {', '.join(unknown)}")
-        if target_name is None:
-            target_name = "comm"
-        if not isinstance(target_name, str) or not target_name:
-            raise TypeError(f"Comm: target_name must be a non-empty string, got {target_name!r}")
-        if not isinstance(comm_id, str):
-            raise TypeError(f"Comm: comm_id must be a string, got {type(comm_id).__name__}")
-        if manager is None:
-            manager = installed_manager()
+        target_name, comm_id, primary, target_module = comm_options(target_name, kwargs)
+        manager: CommHost = kwargs.get("manager") or installed_manager()
 
         self.comm_id: str = comm_id
         self.target_name: str = target_name
@@ -70,6 +54,7 @@ class Comm:
         self._sender: threading.Thread | None = None
         #: The frontend opened this comm saying it unpacks batches (docs/flow-control.md §3).
         self.peer_unpacks = False
+        self._requests = CommRequests(self, manager)
         # A secondary comm is opened by its peer: it is live from the start.
         self._closed = primary
         if primary:
@@ -133,12 +118,17 @@ class Comm:
         On a closed comm nothing is sent and a :class:`CommClosedWarning` says why.
         Bad arguments raise TypeError or ValueError naming the argument.
         """
+        why = self._try_send(data, metadata, buffers)
+        if why is not None:
+            warnings.warn(f"{self!r}: message not sent because {why}", CommClosedWarning, 2)
+
+    def _try_send(self, data: Any, metadata: Any, buffers: Buffers) -> str | None:
+        """Send a comm_msg; on a closed comm send nothing and return why."""
         with self._lock:
             if not self._closed:
                 self._publish("send", "comm_msg", data, metadata, buffers)
-                return
-            why = self._closed_why
-        warnings.warn(f"{self!r}: message not sent because {why}", CommClosedWarning, stacklevel=2)
+                return None
+            return self._closed_why
 
     def close(
         self,
@@ -167,6 +157,7 @@ class Comm:
                     raise
                 finally:
                     self._manager.unregister_comm(self)
+                    self._requests.closed("the kernel closed it")
         if why and (data or metadata or buffers):
             warnings.warn(
                 f"{self!r}: close data not sent because {why}", CommClosedWarning, stacklevel=2
@@ -208,26 +199,41 @@ class Comm:
 
     def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
         # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply
-        # to the subshell that last published on this comm.
-        del data
+        # to the subshell that last published on this comm. An answer to a request is taken
+        # here already, so that a cell waiting in request() gets it.
+        self._requests.route(data)
         return self._manager.reply_route(self._sender, default)
+
+    # -- request/reply (docs/frontend-targets.md) --------------------------------------------------
+
+    def request(
+        self, data: dict[str, Any], buffers: Buffers = None, timeout: float = 10.0
+    ) -> dict[str, Any]:
+        """The reply data of the first view that answers; raises NoViewError, RequestError or
+        TimeoutError (docs/frontend-targets.md). Works from a cell, a handler or any thread."""
+        return self._requests.request(data, buffers, timeout)
+
+    def on_request(self, handler: RequestHandler | None) -> None:
+        """Answer a view's ``comm.request``: ``handler(data, buffers)`` returns a dict, or
+        ``(dict, buffers)``; an exception becomes an error reply. None removes it."""
+        self._requests.set_handler(handler)
 
     # -- callbacks -------------------------------------------------------------------------------
 
     def on_msg(self, callback: CommCallback | None) -> None:
         """Call ``callback(msg)`` for each comm_msg from the frontend; None removes it."""
-        self._msg_callback = _checked_callback("on_msg", callback)
+        self._msg_callback = checked_callback("on_msg", callback)
 
     def on_close(self, callback: CommCallback | None) -> None:
         """Call ``callback(msg)`` when the frontend closes the comm; None removes it."""
-        self._close_callback = _checked_callback("on_close", callback)
+        self._close_callback = checked_callback("on_close", callback)
 
     # -- incoming messages (called by the manager) ------------------------------------------------
 
     def handle_msg(self, msg: Message) -> None:
         callback = self._msg_callback
-        if callback is not None:
-            with self._manager.handling(msg):
+        with self._manager.handling(msg):
+            if not self._requests.handle(msg) and callback is not None:
                 callback(msg)
 
     def handle_close(self, msg: Message) -> None:
@@ -240,9 +246,4 @@ class Comm:
         with self._lock:
             self._closed = True
             self._closed_why = "the frontend closed it" + (f" ({reason})" if reason else "")
-
-
-def _checked_callback(method: str, callback: CommCallback | None) -> CommCallback | None:
-    if callback is not None and not callable(callback):
-        raise TypeError(f"Comm.{method}: callback must be callable or None, got {callback!r}")
-    return callback
+        self._requests.closed(self._closed_why)

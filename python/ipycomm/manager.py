@@ -52,6 +52,14 @@ class CommManager(CommRegistry):
         """Where the frontend's reply on a comm last published from ``sender`` goes."""
         return self.transport.reply_route(sender, default)
 
+    def replies_reach(self, thread: threading.Thread) -> bool:
+        """Whether a reply from the frontend reaches ``thread`` while it waits for it."""
+        return self.transport.replies_reach(thread)
+
+    def report_exception(self, summary: str) -> None:
+        """Show the exception being handled to the user (see Transport.report_exception)."""
+        self.transport.report_exception(summary)
+
     # -- shell message handlers ------------------------------------------------------------------
 
     def comm_open(self, stream: Any, ident: Any, msg: Message) -> None:

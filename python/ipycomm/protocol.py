@@ -7,6 +7,7 @@ sees it, so a malformed message becomes one clear :class:`ProtocolError` instead
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
@@ -174,3 +175,35 @@ def check_payload(
                 "pass numpy.ascontiguousarray(x) instead"
             )
     return data, metadata, checked
+
+
+def checked_callback(method: str, callback: Any) -> Any:
+    """``callback`` if it is callable or None; else TypeError naming ``Comm.<method>``."""
+    if callback is not None and not callable(callback):
+        raise TypeError(f"Comm.{method}: callback must be callable or None, got {callback!r}")
+    return callback
+
+
+# Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the kernel comes
+# from the manager, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
+# written against ipykernel.comm.Comm working unchanged.
+_IGNORED_KWARGS = frozenset({"kernel", "show_warning", "topic", "parent", "log", "config"})
+
+
+def comm_options(target_name: Any, kwargs: dict[str, Any]) -> tuple[str, str, bool, str | None]:
+    """Check ``Comm()``'s arguments: its target, comm id, primary flag and target module.
+
+    ``manager`` is left in ``kwargs``; an unknown keyword or a bad value raises TypeError."""
+    comm_id = kwargs.pop("comm_id", None) or uuid.uuid4().hex
+    primary = bool(kwargs.pop("primary", True))
+    target_module = kwargs.pop("target_module", None)
+    unknown = sorted(set(kwargs) - _IGNORED_KWARGS - {"manager"})
+    if unknown:
+        raise TypeError(f"Comm() got unexpected keyword arguments: {', '.join(unknown)}")
+    if target_name is None:
+        target_name = "comm"
+    if not isinstance(target_name, str) or not target_name:
+        raise TypeError(f"Comm: target_name must be a non-empty string, got {target_name!r}")
+    if not isinstance(comm_id, str):
+        raise TypeError(f"Comm: comm_id must be a string, got {type(comm_id).__name__}")
+    return target_name, comm_id, primary, target_module

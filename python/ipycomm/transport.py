@@ -74,3 +74,8 @@ class Transport(Protocol):
         """Where the frontend's reply on a comm goes, given the thread that last published on
         it (None before any): a kernel subshell, or ``default``."""
         ...
+
+    def replies_reach(self, thread: threading.Thread) -> bool:
+        """Whether a comm_msg from the frontend is handled while ``thread`` blocks waiting for
+        it: a request must not wait on the thread that would handle its own reply."""
+        ...

@@ -19,7 +19,12 @@ export function modelForComm(
     kernelId,
     state,
     transport: {
-      send: data => comm.send(data),
+      send: (data, buffers) =>
+        comm.send(
+          data,
+          undefined,
+          buffers as (ArrayBuffer | ArrayBufferView)[] | undefined
+        ),
       close: data => {
         if (!comm.isDisposed) {
           comm.close(data);
@@ -42,5 +47,8 @@ export function deliver(
     model.rejectMessage(messages.error);
     return;
   }
-  model.handleMessages(messages.value.map(message => message.content.data));
+  model.handleMessages(
+    messages.value.map(message => message.content.data),
+    messages.value.map(message => (message.buffers ?? []) as DataView[])
+  );
 }

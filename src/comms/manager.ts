@@ -10,6 +10,7 @@ import { findOutputArea, placeView } from '../outputs/placement';
 import { batchOpenMetadata, commIsAlive, IViewData } from '../kernel/protocol';
 import { IJSONObject, isObject } from '../util/json';
 import { CommRegistry } from './registry';
+import { isFrontendTarget } from '../widgets';
 
 export interface ICommManagerOptions {
   /** Every cell that may have run the code that opened a comm (notebooks and consoles). */
@@ -49,6 +50,9 @@ export class CommManager {
     const data = msg.content.data;
     if (isObject(data) && 'action' in data) {
       model.handleMessage(data);
+    } else if (isObject(data) && isFrontendTarget(kernel.id, comm.targetName)) {
+      // A module's comm.data: kept as state, so it is saved with the view for a reload.
+      model.setState(data);
     }
     const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
     placeView(this._cells(), parent.msg_id ?? '', {

@@ -7,9 +7,10 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 import { closeReason } from '../kernel/protocol';
 import { OutputHistory, outputOf } from '../outputs/outputs';
-import { IJSONObject, JSONValue, Result } from '../util/json';
+import { IJSONObject, isObject, JSONValue, Result } from '../util/json';
 import { reducerFor } from '../widgets';
-import { IWidgetModel, Reducer } from '../widgets/api';
+import { IIncomingMessage, IWidgetModel, Reducer } from '../widgets/api';
+import type { Buffers } from '../widgets/contract';
 
 /**
  * Where the iopub output caused by one sent message arrives (a kernel future fits). A
@@ -21,7 +22,7 @@ export interface IOutputChannel {
 
 /** The two things a model needs from a comm; a seam so tests run without a kernel. */
 export interface ICommTransport {
-  send(data: JSONValue): IOutputChannel | void;
+  send(data: JSONValue, buffers?: Buffers): IOutputChannel | void;
   close(data?: JSONValue): void;
 }
 
@@ -38,8 +39,7 @@ export interface ICommModelOptions {
   reducer?: Reducer;
 }
 
-/** Received messages kept for display; older ones are dropped so a chatty kernel can't grow memory. */
-const LOG_LIMIT = 200;
+const LOG_LIMIT = 200; // received messages kept for display, so memory stays bounded
 
 export class CommModel implements IWidgetModel {
   readonly commId: string;
@@ -118,18 +118,30 @@ export class CommModel implements IWidgetModel {
     this._changed.emit();
   }
 
-  /** Applies a message from the kernel. Never throws: a bad message becomes `error`. */
-  handleMessage(data: unknown): void {
-    this._apply(data);
-    this._changed.emit();
+  get messageReceived(): ISignal<this, IIncomingMessage> {
+    return this._incoming;
   }
 
-  /** Applies messages in order (a batch), with one change notification for all of them. */
-  handleMessages(messages: ReadonlyArray<unknown>): void {
-    if (messages.length) {
-      messages.forEach(data => this._apply(data));
-      this._changed.emit();
+  /** Applies a message from the kernel. Never throws: a bad message becomes `error`. */
+  handleMessage(data: unknown): void {
+    this.handleMessages([data]);
+  }
+
+  /** Applies messages (a batch) in order, notifies once, then emits each with its buffers. */
+  handleMessages(
+    messages: ReadonlyArray<unknown>,
+    buffers: ReadonlyArray<ReadonlyArray<DataView>> = []
+  ): void {
+    if (!messages.length) {
+      return;
     }
+    messages.forEach(data => this._apply(data));
+    this._changed.emit();
+    messages.forEach((data, index) => {
+      if (isObject(data)) {
+        this._incoming.emit({ data, buffers: buffers[index] ?? [] });
+      }
+    });
   }
 
   /** A wire message that could not be read at all (a malformed batch): shown as `error`. */
@@ -160,12 +172,16 @@ export class CommModel implements IWidgetModel {
    * Sends to the kernel; returns false (and sends nothing) when disconnected or failing. The
    * output the kernel's handler produces for it is kept for `source` (see captureOutput).
    */
-  send(data: IJSONObject, source: object | null = null): boolean {
+  send(
+    data: IJSONObject,
+    source: object | null = null,
+    buffers?: Buffers
+  ): boolean {
     if (!this._transport) {
       return false;
     }
     try {
-      const channel = this._transport.send(data);
+      const channel = this._transport.send(data, buffers);
       if (channel) {
         this.captureOutput(channel, source);
       }
@@ -230,4 +246,5 @@ export class CommModel implements IWidgetModel {
   private _outputs = new OutputHistory();
   private _reducer: Reducer;
   private _changed = new Signal<this, void>(this);
+  private _incoming = new Signal<this, IIncomingMessage>(this);
 }

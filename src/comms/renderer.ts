@@ -8,12 +8,18 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 import { CommManager, Reasons } from './manager';
 import { CommModel } from './model';
 import { IViewData, parseViewData, VIEW_MIME_TYPE } from '../kernel/protocol';
+import type { IViewContext } from '../widgets/api';
 
 export interface IRendererDeps {
   manager: CommManager;
   /** The kernel of the notebook or console containing `widget`, once it is known. */
   kernelFor: (widget: Widget) => Promise<Kernel.IKernelConnection | null>;
-  createView: (model: CommModel) => Widget;
+  createView: (model: CommModel, context: IViewContext) => Widget;
+  /**
+   * Resolves once the page knows what the kernel defined from Python (the modules of its
+   * frontend targets), so that a re-attached view picks the right kind of view.
+   */
+  definitionsOf?: (kernel: Kernel.IKernelConnection) => Promise<void>;
   /**
    * Minimum time between two state writes into the output (each one updates the notebook
    * model, so a drag must not write on every frame).
@@ -87,16 +93,34 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
       // The session failed to start or was disposed: resolve() shows "no kernel".
     }
     const model = await this._deps.manager.resolve(view, kernel);
+    if (kernel && model.connected) {
+      await this._definitions(kernel);
+    }
     if (!this.isDisposed && this._view?.comm_id === view.comm_id) {
       this._show(model);
     }
+  }
+
+  /** Waits for the kernel's definitions, for at most 10 s (a view must not wait forever). */
+  private async _definitions(kernel: Kernel.IKernelConnection): Promise<void> {
+    const definitions = this._deps.definitionsOf?.(kernel);
+    if (!definitions) {
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>(resolve => {
+      timer = setTimeout(resolve, 10000);
+    });
+    await Promise.race([definitions, timeout]);
+    clearTimeout(timer);
   }
 
   private _show(model: CommModel): void {
     this._model?.changed.disconnect(this._schedulePersist, this);
     this._model = model;
     model.changed.connect(this._schedulePersist, this);
-    this._replace(this._deps.createView(model));
+    const trusted = this._mimeModel?.trusted ?? false;
+    this._replace(this._deps.createView(model, { trusted }));
   }
 
   private _showText(text: string): void {
@@ -161,7 +185,10 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
   private _persistPending = false;
 }
 
-/** The rendermime factory; views render as DOM text only, so they are safe when untrusted. */
+/**
+ * The rendermime factory. Safe: built-in views render as DOM text only, and a view whose
+ * module the kernel defined runs it only when its output is trusted.
+ */
 export function createRendererFactory(
   deps: IRendererDeps
 ): IRenderMime.IRendererFactory {

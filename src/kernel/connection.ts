@@ -22,6 +22,8 @@ export interface IKernelEvents {
   onConnectionDisposed(kernel: Kernel.IKernelConnection): void;
   /** onCommOpen threw: tell the user under the cell that opened the comm. */
   onOpenFailed?(msg: KernelMessage.ICommOpenMsg, reason: string): void;
+  /** A connection got ipycomm's targets (once per connection). */
+  onConnection?(kernel: Kernel.IKernelConnection): void;
 }
 
 /** Statuses after which the kernel's comms no longer exist, with the reason users see. */
@@ -31,7 +33,42 @@ const LOST: Partial<Record<KernelMessage.Status, string>> = {
   dead: 'The kernel shut down or died'
 };
 
-const registered = new WeakSet<Kernel.IKernelConnection>();
+/** The events of every connection with ipycomm's targets, for targets added later. */
+const registered = new Map<Kernel.IKernelConnection, IKernelEvents>();
+
+/**
+ * Registers one target on a connection: its comm_opens go to `events.onCommOpen`, and a
+ * failure there closes the comm with the reason, shown at the cell that opened it.
+ */
+export function registerTarget(
+  kernel: Kernel.IKernelConnection,
+  target: string,
+  events: IKernelEvents
+): void {
+  kernel.registerCommTarget(target, (comm, msg) => {
+    try {
+      events.onCommOpen(kernel, comm, msg);
+    } catch (e) {
+      // Rethrowing would close the comm with no explanation: close it with one, and show
+      // it at the cell that opened the comm.
+      const reason = `the frontend could not open a view for comm ${comm.commId} (target '${target}'): ${e}`;
+      console.warn(`ipycomm: ${reason}`, e);
+      events.onOpenFailed?.(msg, reason);
+      try {
+        comm.close({ reason });
+      } catch {
+        // The connection is already gone; the comm is closed either way.
+      }
+    }
+  });
+}
+
+/** Registers a target added after start-up on every connection that has ipycomm's targets. */
+export function registerOnEveryConnection(target: string): void {
+  for (const [kernel, events] of registered) {
+    registerTarget(kernel, target, events);
+  }
+}
 
 /**
  * Registers the targets on a connection, and makes the connection a flow-control reader whose
@@ -46,26 +83,12 @@ export function registerTargets(
   if (registered.has(kernel) || kernel.isDisposed) {
     return;
   }
-  registered.add(kernel);
+  registered.set(kernel, events);
   for (const target of targets) {
-    kernel.registerCommTarget(target, (comm, msg) => {
-      try {
-        events.onCommOpen(kernel, comm, msg);
-      } catch (e) {
-        // Rethrowing would close the comm with no explanation: close it with one, and show
-        // it at the cell that opened the comm.
-        const reason = `the frontend could not open a view for comm ${comm.commId} (target '${target}'): ${e}`;
-        console.warn(`ipycomm: ${reason}`, e);
-        events.onOpenFailed?.(msg, reason);
-        try {
-          comm.close({ reason });
-        } catch {
-          // The connection is already gone; the comm is closed either way.
-        }
-      }
-    });
+    registerTarget(kernel, target, events);
   }
   refuseUnknownTargets(kernel);
+  events.onConnection?.(kernel);
   watchCredits(kernel, targets);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
@@ -73,7 +96,10 @@ export function registerTargets(
       events.onKernelLost(kernel, reason);
     }
   });
-  kernel.disposed.connect(() => events.onConnectionDisposed(kernel));
+  kernel.disposed.connect(() => {
+    registered.delete(kernel);
+    events.onConnectionDisposed(kernel);
+  });
 }
 
 /** Calls `onKernel` for the session's current kernel and every kernel it changes to. */

@@ -26,6 +26,14 @@ export const CREDIT_MSG_TYPE = 'ipycomm_credit';
 /** The key of a batch's items in its comm data (BATCH_KEY in flow/wire.py). */
 export const BATCH_KEY = 'ipycomm_batch';
 
+/**
+ * The target of the comm on which the kernel sends the modules of frontend targets defined from
+ * Python (DEFINITIONS_TARGET in widgets/definitions.py). See docs/frontend-targets.md.
+ */
+export const DEFINITIONS_TARGET = 'ipycomm.frontend_targets';
+/** The comm data key of request/reply messages (RPC_KEY in rpc.py). */
+export const RPC_KEY = 'ipycomm_rpc';
+
 /** The content of an `ipycomm_credit` message (CreditContent in flow/wire.py). */
 export interface ICreditContent {
   /** Unique per reader: the kernel connection's clientId. */

@@ -4,8 +4,9 @@
  * comm's model. Widget modules depend on this file, never on src/comms/, so the model layer
  * can look widgets up in the table (index.ts) without an import cycle.
  *
- * Kept small on purpose: it is the seed of a public frontend API, where widget authors will
- * define targets from Python as ES modules with `render({ comm, el })`.
+ * It is also the public frontend API for labextensions: they register an IWidgetDefinition
+ * through the IWidgetRegistry token (registry.ts). Modules defined from Python see a smaller
+ * contract (contract.ts).
  */
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
@@ -20,6 +21,22 @@ import {
   Result
 } from '../util/json';
 
+/** One comm message from the kernel, as a view sees it (each item of a batch is one). */
+export interface IIncomingMessage {
+  readonly data: IJSONObject;
+  /** The message's buffers, as the kernel connection made them (no copies). */
+  readonly buffers: ReadonlyArray<DataView>;
+}
+
+/** Where a view is shown, as far as the view needs to know. */
+export interface IViewContext {
+  /**
+   * Whether the output holding the view is trusted (JupyterLab's trust model): a view may run
+   * code the kernel sent only when it is.
+   */
+  readonly trusted: boolean;
+}
+
 /** Pure state transition for one incoming message; errors leave the state unchanged. */
 export type Reducer = (
   state: IJSONObject,
@@ -33,6 +50,8 @@ export type Reducer = (
 export interface IWidgetModel {
   readonly commId: string;
   readonly targetName: string;
+  /** The kernel the comm lives in (its id). */
+  readonly kernelId: string;
   /** The state the reducer built from the kernel's messages, plus what views set. */
   readonly state: IJSONObject;
   readonly connected: boolean;
@@ -47,10 +66,16 @@ export interface IWidgetModel {
   readonly outputs: { visibleTo(source: object): ICommOutput[] };
   /** Emitted after any change of the above. */
   readonly changed: ISignal<this, void>;
+  /** Emitted for each message from the kernel, after the state took it in. */
+  readonly messageReceived: ISignal<this, IIncomingMessage>;
   clearOutputs(source?: object): void;
   setState(patch: IJSONObject): void;
   /** Sends to the kernel; false when disconnected. Output it causes goes under `source`. */
-  send(data: IJSONObject, source?: object | null): boolean;
+  send(
+    data: IJSONObject,
+    source?: object | null,
+    buffers?: ReadonlyArray<ArrayBuffer | ArrayBufferView>
+  ): boolean;
   close(): void;
 }
 
@@ -61,7 +86,7 @@ export interface IWidgetDefinition {
   /** Applies one kernel message to the comm's state. */
   readonly reducer: Reducer;
   /** A new view of the comm, for each place it is shown (under a cell, in the main area). */
-  createView(model: IWidgetModel): Widget;
+  createView(model: IWidgetModel, context: IViewContext): Widget;
 }
 
 /** Reads the `action` field every ipycomm widget message carries. */

@@ -102,6 +102,14 @@ class KernelTransport:
         name = sender.name
         return name.removeprefix("subshell-") if name.startswith("subshell-") else None
 
+    def replies_reach(self, thread: threading.Thread) -> bool:
+        """ipykernel >= 7 reads every shell message on its shell-channel thread first, and
+        ipycomm takes answers there (``Comm._reply_subshell_for``); a kernel without that
+        thread (in-process kernels) handles them on its main thread only."""
+        if getattr(self.kernel, "shell_channel_thread", None) is not None:
+            return True
+        return thread is not threading.main_thread()
+
     # -- what the kernel's handlers call ---------------------------------------------------------
 
     def handle_credit(self, stream: Any, ident: Any, msg: Message) -> None:

@@ -216,8 +216,10 @@ describe('CommManager.openComm', () => {
     const { manager, kernel } = setup();
     const model = manager.openComm(kernel.asKernel, 'my_widget', {});
     model.send({ action: 'get_state' });
-    expect(kernel.created[0].send).toHaveBeenCalledWith({
-      action: 'get_state'
-    });
+    expect(kernel.created[0].send).toHaveBeenCalledWith(
+      { action: 'get_state' },
+      undefined,
+      undefined
+    );
   });
 });

@@ -38,7 +38,7 @@ describe('the widget table', () => {
       const spy = jest.spyOn(widget, 'createView');
       const m = model(target);
       const view = createView(m);
-      expect(spy).toHaveBeenCalledWith(m);
+      expect(spy).toHaveBeenCalledWith(m, { trusted: true });
       expect(view).toBe(spy.mock.results[0].value);
       spy.mockRestore();
       view.dispose();

@@ -212,10 +212,10 @@ describe('MyWidgetView', () => {
     const { transport, text, send, inputError } = setup();
     text.value = '{"action": "set_value", "value": 5}';
     send.click();
-    expect(transport.send).toHaveBeenCalledWith({
-      action: 'set_value',
-      value: 5
-    });
+    expect(transport.send).toHaveBeenCalledWith(
+      { action: 'set_value', value: 5 },
+      undefined
+    );
     expect(inputError.hidden).toBe(true);
   });
 
