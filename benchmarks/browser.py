@@ -1,6 +1,7 @@
 """Browser benchmark: ipycomm vs stock in Chromium, timed and measured in the page.
 
-    python -m benchmarks.browser [--rounds 3] [--round-trips 60] [--figures slider,memory,push]
+    python -m benchmarks.browser [--rounds 3] [--round-trips 60]
+                                 [--figures slider,memory,push,frontend]
                                  [--comms 10000] [--push 20000] [--json PATH]
 
 Each round starts a fresh JupyterLab per side, in alternating order, and runs the specs in
@@ -13,6 +14,9 @@ ui-tests/bench/ against it (one Playwright run per side and round):
 - push (traffic.bench.ts): a cell sends ``--push`` messages on one ``my_widget`` comm as fast
   as it can; how many reach the page (batch items counted), in how many wire messages, and at
   what rate from the first to the last arrival.
+- frontend (frontend.bench.ts, ipycomm only): from running a cell with ``frontend_target`` and
+  ``Comm`` to the module's render, the same for a redefinition (hot reload), and the module's
+  ``comm.request`` round trip next to a plain comm echo on the same comm.
 
 "stock" is ipykernel's own comm layer (``from ipykernel.comm import Comm``) on a server without
 ipycomm's server extension; "ipycomm" is ``from ipycomm import Comm`` with the extension on.
@@ -44,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "ui-tests"
 SIDES = ("ipycomm", "stock")
-GROUPS = ("slider", "memory", "push")
+GROUPS = ("slider", "memory", "push", "frontend")
 
 
 def _free_port() -> int:
@@ -183,7 +187,25 @@ def figures(args: argparse.Namespace) -> list[Figure]:
                lambda r: r["push"]["msgPerSec"], "higher", 0),
         Figure("kernel push: kernel send loop msg/s (if 'done' arrived)", "push",
                lambda r: r["push"]["kernelSendMsgPerSec"], None, 0),
+        Figure("frontend_target: cell run to rendered view p50 (ms)", "frontend",
+               _frontend("defineMs", 0.5), None),
+        Figure("frontend_target: hot reload, cell run to re-rendered view p50 (ms)", "frontend",
+               _frontend("reloadMs", 0.5), None),
+        Figure("module comm.request round trip p50 (ms)", "frontend",
+               _frontend("requestMs", 0.5), None),
+        Figure("module plain comm echo round trip p50 (ms)", "frontend",
+               _frontend("echoMs", 0.5), None),
     ]  # fmt: skip
+
+
+def _frontend(name: str, q: float) -> Pick:
+    """A percentile of one frontend-target series; None on the stock side, which has none."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        series = (r.get("frontend") or {}).get(name)
+        return _percentile(series, q) if series else None
+
+    return pick
 
 
 def _ratio(better: str | None, ipy: float | None, stock: float | None) -> float | None:

@@ -11,15 +11,22 @@ from nbclient import NotebookClient
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.ipynb"))
 
 
-def test_there_is_one_example_per_seed_example() -> None:
-    """The seed has four examples; examples/ has a notebook for each."""
-    assert len(EXAMPLES) == 4
+def test_there_is_one_example_per_seed_example_and_one_for_widgets_from_python() -> None:
+    """The seed has four examples; examples/ has a notebook for each, plus widgets from Python."""
+    assert len(EXAMPLES) == 5
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_example_notebook_runs_without_error(path: Path) -> None:
     """The notebook executes as-is, and its code runs on ipycomm."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    # The kernel runs in examples/, as in JupyterLab, so notebooks find their files there.
+    client = NotebookClient(
+        notebook,
+        timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
