@@ -3,7 +3,7 @@
  * that run without being waited for.
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { setSource, viewsInCell } from './helpers';
+import { runNewCell, setSource, viewsInCell } from './helpers';
 
 /** A counter: the view shows the kernel's count, a click asks the kernel to add one. */
 export const COUNTER_JS = `
@@ -48,16 +48,10 @@ export async function counter(page: IJupyterLabPageFixture, name: string) {
 }
 
 /** Runs `source` in a new cell without waiting for it to finish; returns the cell index. */
-export async function startNewCell(
+export const startNewCell = (
   page: IJupyterLabPageFixture,
   source: string
-): Promise<number> {
-  await page.notebook.addCell('code', 'pass');
-  const index = (await page.locator('.jp-Notebook .jp-Cell').count()) - 1;
-  await setSource(page, index, source);
-  await page.notebook.runCell(index, { inplace: true, wait: false });
-  return index;
-}
+): Promise<number> => runNewCell(page, source, false);
 
 /** Waits until the first output of cell `index` contains `expected`. */
 export async function expectOutput(

@@ -32,15 +32,19 @@ export async function setSource(
   );
 }
 
-/** Append a code cell with `source`, run it to completion, and return its index. */
+/**
+ * Append a code cell with `source`, run it, and return its index. It waits for the cell to
+ * finish unless `wait` is false.
+ */
 export async function runNewCell(
   page: IJupyterLabPageFixture,
-  source: string
+  source: string,
+  wait = true
 ): Promise<number> {
   await page.notebook.addCell('code', 'pass');
   const index = (await page.locator('.jp-Notebook .jp-Cell').count()) - 1;
   await setSource(page, index, source);
-  await page.notebook.runCell(index, true);
+  await page.notebook.runCell(index, { inplace: true, wait });
   return index;
 }
 
