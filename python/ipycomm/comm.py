@@ -232,8 +232,9 @@ class Comm:
 
     def handle_msg(self, msg: Message) -> None:
         callback = self._msg_callback
-        with self._manager.handling(msg):
-            if not self._requests.handle(msg) and callback is not None:
+        # Request/reply messages stop here (a request's handler runs in handling() too).
+        if not self._requests.handle(msg) and callback is not None:
+            with self._manager.handling(msg):
                 callback(msg)
 
     def handle_close(self, msg: Message) -> None:

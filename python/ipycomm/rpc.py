@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import NoViewError, RequestError
-from .protocol import Message
+from .protocol import Message, checked_callback
 
 if TYPE_CHECKING:
     from .comm import Comm
@@ -61,9 +61,7 @@ class CommRequests:
         return len(self._views)
 
     def set_handler(self, handler: RequestHandler | None) -> None:
-        if handler is not None and not callable(handler):
-            raise TypeError(f"Comm.on_request: handler must be callable or None, got {handler!r}")
-        self._handler = handler
+        self._handler = checked_callback("on_request", handler)
 
     # -- the kernel asks -------------------------------------------------------------------------
 
@@ -185,7 +183,8 @@ class CommRequests:
             return
         request = data.get("data")
         try:
-            result = handler(request if isinstance(request, dict) else {}, msg["buffers"])
+            with self._host.handling(msg):
+                result = handler(request if isinstance(request, dict) else {}, msg["buffers"])
             reply, buffers = _reply_of(result)
             why = comm._try_send({RPC_KEY: {"kind": "reply", "id": request_id}, "data": reply},
                                  None, buffers)  # fmt: skip

@@ -68,7 +68,7 @@ export const rpcMessage = {
 };
 
 /** An error's type name and message, whatever was thrown. */
-export function errorParts(error: unknown): { name: string; message: string } {
+function errorParts(error: unknown): { name: string; message: string } {
   if (error instanceof Error) {
     return { name: error.name || 'Error', message: error.message };
   }
@@ -99,11 +99,6 @@ export class PendingRequests<T> {
       this._pending.set(id, { resolve, reject, timer });
     });
     return [id, promise];
-  }
-
-  /** Whether `id` is one of ours and still waiting. */
-  has(id: string): boolean {
-    return this._pending.has(id);
   }
 
   resolve(id: string, value: T): void {

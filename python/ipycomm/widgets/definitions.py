@@ -99,7 +99,7 @@ class FrontendTargets:
 
     def define(self, name: str, esm: Source, css: Source | None, watch: bool) -> None:
         with self._lock:
-            self._publish(name, _read(esm, "esm"), None if css is None else _read(css, "css"))
+            self._reload(name, esm, css)
             old = self._watchers.pop(name, None)
             if old is not None:
                 old.stop()
@@ -109,6 +109,7 @@ class FrontendTargets:
                 self._watchers[name] = FileWatcher(paths, reload, name)
 
     def _reload(self, name: str, esm: Source, css: Source | None) -> None:
+        """Read the sources and send the definition (the watcher calls this on a save)."""
         with self._lock:
             self._publish(name, _read(esm, "esm"), None if css is None else _read(css, "css"))
 
