@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from ipycomm.client import CommReader
-from jupyter_client.session import Session
 from kernel_driver import KernelDriver, Msg
 
 OPEN = "from ipycomm import Comm\nc = Comm(target_name='flow')"
@@ -73,45 +72,60 @@ def comm_data(messages: list[Msg]) -> list[Any]:
     return [m["content"]["data"] for m in messages if m["msg_type"] == "comm_msg"]
 
 
-def test_the_kernel_sends_no_more_than_the_credit_allows(
-    kernel: KernelDriver, register: Any
-) -> None:
-    """With a window of 8, only 8 messages arrive before the cell's own output; the rest
-    arrive as credit is granted, all of them, in order."""
-    reader = register(window=8)
-    msg_id = kernel.kc.execute(
-        "for i in range(50):\n    c.send({'i': i})\nprint('queued', flush=True)"
+@pytest.fixture
+def patient(kernel: KernelDriver) -> Iterator[None]:
+    """Readers may stay silent for a minute before the kernel stops waiting for them, so a test
+    can withhold credit for as long as a loaded machine needs."""
+    kernel.execute("get_ipython().kernel.comm_manager.transport.outbox.readers.stale_after = 60")
+    yield
+    kernel.execute(
+        "from ipycomm.flow.readers import STALE_AFTER\n"
+        "get_ipython().kernel.comm_manager.transport.outbox.readers.stale_after = STALE_AFTER"
     )
-    held = read_until(kernel, printed("queued"))
-    assert len(comm_data(held)) == 8
+
+
+def test_the_kernel_sends_no_more_than_the_credit_allows(
+    kernel: KernelDriver, register: Any, patient: None, tmp_path: Path
+) -> None:
+    """With a window of 8 and no credit, 8 messages arrive and the cell's print waits behind
+    the rest; once the reader credits, all arrive in order, and the print after them."""
+    reader = register(window=8)
+    queued = tmp_path / "queued"
+    msg_id = kernel.kc.execute(
+        "for i in range(50):\n    c.send({'i': i})\n"
+        f"open({str(queued)!r}, 'w').close()\nprint('queued', flush=True)"
+    )
+    wait_for(queued.exists, timeout=60)
+    held = []
+    while len(comm_data(held)) < 8:
+        held.append(kernel.kc.get_iopub_msg(timeout=30))
+    with pytest.raises(queue.Empty):  # nothing more comes while the reader withholds credit
+        held.append(kernel.kc.get_iopub_msg(timeout=1))
     received = [m for raw in held for m in reader.receive(raw)]
     while not any(is_idle_of(msg_id)(m) for m in received):
         received += reader.receive(kernel.kc.get_iopub_msg(timeout=30))
     assert comm_data(received) == [{"i": i} for i in range(50)]
+    kinds = [m["msg_type"] for m in received if m["msg_type"] in ("comm_msg", "stream")]
+    assert kinds == ["comm_msg"] * 50 + ["stream"], "the print never overtakes a comm message"
     assert reader.lost == 0
 
 
-def test_a_reader_that_falls_behind_loses_nothing(kernel: KernelDriver, register: Any) -> None:
+def test_a_reader_that_falls_behind_loses_nothing(
+    kernel: KernelDriver, register: Any, patient: None, tmp_path: Path
+) -> None:
     """32 MB pushed while the reader reads nothing: the kernel holds it back instead of letting
     the iopub socket drop it, and the reader gets every message once it reads again."""
     reader = register()
-    # Its own session: clients sharing one would share socket identities, and the kernel's
-    # control socket would take the observer's place for the reader's, losing its credit.
-    observer = kernel.km.client(session=Session(key=kernel.km.session.key))
-    observer.start_channels()
-    try:
-        pad = "x" * 4000
-        code = f"for i in range(8000):\n    c.send({{'i': i, 'pad': '{pad}'}})\n"
-        code += "print('queued', flush=True)"
-        msg_id = kernel.kc.execute(code)
-        # The observer sees the loop end; the reader has not read a single message yet.
-        while not printed("queued")(observer.get_iopub_msg(timeout=60)):
-            pass
-        received: list[Msg] = []
-        while not any(is_idle_of(msg_id)(m) for m in received[-3:]):
-            received += reader.receive(kernel.kc.get_iopub_msg(timeout=30))
-    finally:
-        observer.stop_channels()
+    queued = tmp_path / "queued"
+    pad = "x" * 4000
+    code = f"for i in range(8000):\n    c.send({{'i': i, 'pad': '{pad}'}})\n"
+    code += f"open({str(queued)!r}, 'w').close()"
+    msg_id = kernel.kc.execute(code)
+    # The loop ends (off iopub, in a file); the reader has not read a single message yet.
+    wait_for(queued.exists, timeout=60)
+    received: list[Msg] = []
+    while not any(is_idle_of(msg_id)(m) for m in received[-3:]):
+        received += reader.receive(kernel.kc.get_iopub_msg(timeout=30))
     assert [d["i"] for d in comm_data(received)] == list(range(8000))
     assert reader.lost == 0
 

@@ -4,17 +4,19 @@ here, in order, until the readers' credit lets it go (docs/flow-control.md).
 Callers ``put`` already-serialized messages; ``flush`` runs on one sending thread (the kernel's
 IOPub thread), numbers the messages, packs bursts on one comm into batches, and hands wire
 messages to the :class:`Sender`. With no reader taking part, everything goes out at once.
+While messages wait, the kernel's other iopub output waits behind them (``hold_behind``), and
+state updates on one comm merge (:mod:`.queue`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from .batch import MAX_BYTES, MAX_ITEMS, to_wire
+from .batch import to_wire
+from .queue import Passthrough, SendQueue
 from .readers import Readers
 from .wire import CreditContent, Queued, Wire
 
@@ -67,15 +69,11 @@ class Outbox:
         self._max_queued_bytes = max_queued_bytes
         self._cond = threading.Condition()
         self._send_lock = threading.Lock()
-        self._queue: deque[Queued] = deque()
-        self._bytes = 0
+        self._queue = SendQueue()
         self._seq = 0
         self._scheduled = False
         #: Messages sent at once whose send the sending thread has not performed yet.
         self._in_flight = 0
-        #: Messages ever queued, and ever taken off the queue (for drain).
-        self._queued_count = 0
-        self._taken_count = 0
 
     @property
     def readers(self) -> Readers:
@@ -92,12 +90,21 @@ class Outbox:
             while self._full() and self._sender.may_block():
                 self._cond.wait(timeout=1.0)
             self._queue.append(item)
-            self._queued_count += 1
-            self._bytes += item.size
             schedule = not self._scheduled
             self._scheduled = True
         if schedule:
             self._sender.schedule(self.flush)
+
+    def hold_behind(self, send: Callable[[], None], size: int) -> bool:
+        """Called on the sending thread for the kernel's own iopub output (a print, a status):
+        when comm messages wait, queue ``send`` behind them and return True; otherwise return
+        False, and the caller sends at once. So output never overtakes a comm message
+        published before it."""
+        with self._cond:
+            if not self._queue:
+                return False
+            self._queue.append(Passthrough(send, size))
+            return True
 
     def _send_at_once(self, item: Queued) -> bool:
         """The fast path for a lone message: when nothing waits, no earlier message is still on
@@ -131,8 +138,8 @@ class Outbox:
         it started (say, by a thread that streams all the time) are not waited for.
         """
         with self._cond:
-            target = self._queued_count
-            while self._taken_count < target and self._sender.may_block():
+            target = self._queue.queued_count
+            while self._queue.taken_count < target and self._sender.may_block():
                 self._cond.wait(timeout=1.0)
 
     def credit(self, credit: CreditContent) -> None:
@@ -145,7 +152,8 @@ class Outbox:
             self._sender.schedule(self.flush)
 
     def _full(self) -> bool:
-        return len(self._queue) >= self._max_queued or self._bytes >= self._max_queued_bytes
+        queue = self._queue
+        return queue.live >= self._max_queued or queue.bytes >= self._max_queued_bytes
 
     # -- the sending thread ----------------------------------------------------------------------
 
@@ -163,46 +171,35 @@ class Outbox:
                 if self._queue:
                     for name in self._readers.drop_stale(self._seq + 1):
                         log.warning(
-                            "ipycomm: reader %s sent no credit for a long time while %d "
-                            "messages waited for it; it no longer holds the kernel back",
+                            "ipycomm: reader %s sent no credit for %g s while %d messages "
+                            "waited for it; it no longer holds the kernel back until it does",
                             name,
-                            len(self._queue),
+                            self._readers.stale_after,
+                            self._queue.live,
                         )
                     wires.extend(self._take())  # whatever the readers left now allow
                 delay = self._readers.seconds_until_stale() if self._queue else None
                 self._cond.notify_all()
             for wire in wires:
-                try:
-                    self._sender.send(wire, None)
-                except Exception:
-                    log.exception(
-                        "ipycomm: could not publish %s on %s", wire.msg_type, wire.ident.decode()
-                    )
+                self._send(wire)
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
             self._sender.schedule_later(delay, self.flush)
 
-    def _take(self) -> list[Wire]:
-        """Pop the messages the credit allows, numbered, bursts packed into batches."""
-        limit = self._readers.limit()
-        wires = []
-        while self._queue and (limit is None or self._seq < limit):
-            group = [self._queue.popleft()]
-            if self._batchable(group[0]):
-                size = group[0].size
-                while (
-                    self._queue
-                    and len(group) < MAX_ITEMS
-                    and size < MAX_BYTES
-                    and _joins(group[0], self._queue[0])
-                ):
-                    group.append(self._queue.popleft())
-                    size += group[-1].size
-            self._bytes -= sum(item.size for item in group)
-            self._taken_count += len(group)
-            self._seq += 1
-            wires.append(to_wire(self._seq, group))
+    def _take(self) -> list[Wire | Passthrough]:
+        """Pop what the credit allows, numbered, bursts packed into batches."""
+        wires, self._seq = self._queue.take(self._seq, self._readers.limit(), self._batchable)
         return wires
+
+    def _send(self, wire: Wire | Passthrough) -> None:
+        try:
+            if isinstance(wire, Passthrough):
+                wire.send()
+            else:
+                self._sender.send(wire, None)
+        except Exception:
+            what = "iopub output" if isinstance(wire, Passthrough) else wire.msg_type
+            log.exception("ipycomm: could not publish %s", what)
 
     def _batchable(self, item: Queued) -> bool:
         if item.data is None or item.msg_type != "comm_msg":
@@ -210,13 +207,3 @@ class Outbox:
         if item.peer_unpacks:
             return True
         return item.target_name is not None and self._readers.unpacks(item.target_name)
-
-
-def _joins(first: Queued, item: Queued) -> bool:
-    return (
-        item.msg_type == "comm_msg"
-        and item.data is not None
-        and item.comm_id is not None
-        and item.comm_id == first.comm_id
-        and (item.parent is first.parent or item.parent == first.parent)
-    )

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from .wire import CreditContent
 
-#: Seconds a reader may stay silent while messages wait for it before it is dropped. A last
-#: resort for readers that vanished without a word: a page's reader is closed by the server
-#: when its websocket closes, and a busy reader must not be mistaken for a gone one.
-STALE_AFTER = 60.0
+#: Seconds a reader may stay silent while messages wait for it before it stops holding the
+#: kernel back: the bound on how long a frozen or vanished page (a background tab Chromium
+#: froze, a crashed client, a network partition) stalls the kernel and the other readers.
+#: A reader that merely works hard keeps crediting as it goes, so it is never mistaken for a
+#: silent one; one that was silent gates again from its next credit.
+STALE_AFTER = 2.0
 #: While no reader has spoken, the kernel assumes one is on its way (a page's first credit
 #: takes a round trip through the server) and holds a burst beyond this window for at most
 #: EXPECT_FOR seconds. A client that never grants credit pays that pause once.
@@ -24,12 +26,19 @@ EXPECT_FOR = 0.5
 _EXPECTED = "(a reader on its way)"
 
 
+#: How a reader takes part: it sets the pace (``GATING``); its credit was behind what had been
+#: sent, so it sets the pace only when no reader is GATING (``BEHIND``: a page that wakes up and
+#: reads its backlog must not hold the others back); or it was silent too long (``SILENT``).
+GATING, BEHIND, SILENT = "gating", "behind", "silent"
+
+
 @dataclass
 class _Reader:
     acked: int
     window: int
     batch_targets: frozenset[str]
     stale_after: float
+    state: str = GATING
     #: When messages first had to wait for this reader since its last credit (each credit
     #: makes a new record, so the clock starts again).
     waited_since: float | None = None
@@ -64,18 +73,25 @@ class Readers:
             self._readers.pop(name, None)
             self.expect_reader(seq)
             return
+        behind = credit["seq"] + credit["window"] < seq
         self._readers[name] = _Reader(
             acked=credit["seq"],
             window=credit["window"],
             batch_targets=frozenset(credit["batch_targets"]),
             stale_after=self.stale_after,
+            state=BEHIND if behind else GATING,
         )
 
+    def _pacing(self) -> list[_Reader]:
+        """The readers that set the pace: the GATING ones, else the BEHIND ones."""
+        readers = self._readers.values()
+        gating = [r for r in readers if r.state == GATING]
+        return gating or [r for r in readers if r.state == BEHIND]
+
     def limit(self) -> int | None:
-        """The highest seq that may be sent now; None when no reader takes part (no limit)."""
-        if not self._readers:
-            return None
-        return min(r.acked + r.window for r in self._readers.values())
+        """The highest seq that may be sent now; None when no reader sets the pace."""
+        pacing = self._pacing()
+        return min(r.acked + r.window for r in pacing) if pacing else None
 
     def unpacks(self, target_name: str) -> bool:
         """Whether every live reader unpacks batches on comms to ``target_name`` (False if none)."""
@@ -83,28 +99,30 @@ class Readers:
         return bool(readers) and all(target_name in r.batch_targets for r in readers)
 
     def drop_stale(self, next_seq: int) -> list[str]:
-        """Forget readers that hold back ``next_seq`` and were silent for ``stale_after`` since
-        messages started waiting for them; returns the ids of real readers dropped. Also starts
-        the waiting clock of readers that just began holding messages back."""
+        """Readers that hold back ``next_seq`` and were silent for ``stale_after`` since
+        messages started waiting for them stop setting the pace (until their next credit);
+        returns the ids of real readers so marked. Also starts the waiting clock of readers
+        that just began holding messages back."""
         now = self._clock()
         dropped = []
-        for name, reader in list(self._readers.items()):
+        for reader in self._pacing():
             if next_seq <= reader.acked + reader.window:
                 reader.waited_since = None
                 continue
             if reader.waited_since is None:
                 reader.waited_since = now
             if now - reader.waited_since >= reader.stale_after:
-                del self._readers[name]
-                if name != _EXPECTED:
+                reader.state = SILENT
+        for name, reader in list(self._readers.items()):
+            if reader.state == SILENT and reader.waited_since is not None:
+                reader.waited_since = None  # reported once
+                if name == _EXPECTED:
+                    del self._readers[name]
+                else:
                     dropped.append(name)
         return dropped
 
     def seconds_until_stale(self) -> float | None:
         """How long until the first waiting reader would go stale; None if none is waiting."""
-        due = [
-            r.waited_since + r.stale_after
-            for r in self._readers.values()
-            if r.waited_since is not None
-        ]
+        due = [r.waited_since + r.stale_after for r in self._pacing() if r.waited_since is not None]
         return max(0.0, min(due) - self._clock()) if due else None

@@ -59,6 +59,9 @@ class Queued(Wire):
     target_name: str | None = None
     #: The comm's frontend said it unpacks batches.
     peer_unpacks: bool = False
+    #: The state keys it sets, when it is an update that may merge with later ones (see
+    #: :mod:`.coalesce`); None otherwise.
+    update_keys: frozenset[str] | None = None
     size: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -4,6 +4,8 @@ thread and its private ``_really_send``.
 :class:`IOPubSender` is the outbox's sending thread (:class:`ipycomm.flow.outbox.Sender`):
 flushes run on the IOPub thread, and a lone message is serialized on its caller's thread and
 handed to the IOPub thread in one hop, as the stock comm layer does.
+:meth:`IOPubSender.hold_output_behind` makes the kernel's own output (prints, displays,
+statuses) wait behind the comm messages that the outbox still holds, so it cannot overtake them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,27 @@ class IOPubSender:
         # jupyter_client's Session numbers messages without a lock; sends from many threads
         # would otherwise be able to reuse a msg_id.
         self._session_lock = threading.Lock()
+        thread = self._thread
+        #: The IOPub thread's own send, which ours must call even once it is wrapped.
+        self._really_send: Callable[..., None] | None = getattr(thread, "_really_send", None)
+
+    def hold_output_behind(self, hold_behind: Callable[[Callable[[], None], int], bool]) -> None:
+        """Make every other message the IOPub thread sends (streams, displays, statuses, even
+        stock comms) ask ``hold_behind(send, size)`` first: the outbox queues it behind the
+        comm messages waiting for credit, or lets it go at once."""
+        thread, really_send = self._thread, self._really_send
+        if thread is None or really_send is None:
+            return  # no IOPub thread (an in-process kernel): everything is sent inline
+
+        def send_in_order(msg: Any, *args: Any, **kwargs: Any) -> None:
+            def send() -> None:
+                really_send(msg, *args, **kwargs)
+
+            # Off the IOPub thread (it stopped, or a forked child): nothing to keep order with.
+            if threading.current_thread() is not thread.thread or not hold_behind(send, _size(msg)):
+                send()
+
+        thread._really_send = send_in_order
 
     @property
     def _thread(self) -> Any:
@@ -37,7 +60,7 @@ class IOPubSender:
         else:
             # The fast path, from the caller's thread: serialize here, send on the IOPub
             # thread (as the stock comm layer does), and say so there, in one hop.
-            socket = _ScheduledSocket(thread, on_sent)
+            socket = _ScheduledSocket(thread, self._really_send or thread._really_send, on_sent)
             on_sent = None
         with self._session_lock:
             self._kernel.session.send(
@@ -82,18 +105,29 @@ class _ScheduledSocket:
     """What Session.send writes to on the fast path: the frames go to the IOPub thread, which
     sends them (handling forked children as ipykernel does) and then runs ``on_sent``."""
 
-    def __init__(self, thread: Any, on_sent: Callable[[], None] | None) -> None:
+    def __init__(
+        self, thread: Any, really_send: Callable[..., None], on_sent: Callable[[], None] | None
+    ) -> None:
         self._thread = thread
+        self._really_send = really_send
         self._on_sent = on_sent
 
     def send_multipart(self, frames: list[Any], **kwargs: Any) -> None:
-        thread, on_sent = self._thread, self._on_sent
+        thread, really_send, on_sent = self._thread, self._really_send, self._on_sent
 
         def send() -> None:
             try:
-                thread._really_send(frames, **kwargs)
+                really_send(frames, **kwargs)
             finally:
                 if on_sent is not None:
                     on_sent()
 
         thread.schedule(send)
+
+
+def _size(frames: Any) -> int:
+    """The bytes of a multipart message, as far as its frames tell."""
+    try:
+        return sum(memoryview(frame).nbytes for frame in frames)
+    except TypeError:
+        return 0

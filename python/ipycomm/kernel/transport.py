@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from ..flow.coalesce import update_keys
 from ..flow.outbox import Outbox
 from ..flow.wire import Queued, parse_credit
 from ..protocol import Message, ProtocolError
@@ -31,7 +32,10 @@ class KernelTransport:
         self.kernel = kernel
         # Batches are spliced from JSON; another packer gets plain messages only.
         self._json = getattr(kernel.session, "packer", "json") == "json"
-        self.outbox = Outbox(IOPubSender(kernel))
+        sender = IOPubSender(kernel)
+        self.outbox = Outbox(sender)
+        # The kernel's own output must not overtake comm messages waiting for credit.
+        sender.hold_output_behind(self.outbox.hold_behind)
 
     # -- the Transport protocol ------------------------------------------------------------------
 
@@ -59,8 +63,15 @@ class KernelTransport:
                 data=data,
                 target_name=message.target_name,
                 peer_unpacks=message.peer_unpacks,
+                update_keys=self._update_keys(message, data),
             )
         )
+
+    @staticmethod
+    def _update_keys(message: Outgoing, data: bytes | None) -> frozenset[str] | None:
+        if data is None or message.msg_type != "comm_msg":
+            return None  # only updates spliced from JSON can be rewritten
+        return update_keys(message.target_name, message.data, len(message.buffers))
 
     def reply(
         self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
