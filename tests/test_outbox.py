@@ -365,3 +365,18 @@ def test_a_flush_queued_earlier_never_overtakes_a_message_sent_at_once() -> None
     h.run_sender()
     assert h.seqs() == [1, 2]
     assert h.items() == [0, 1]
+
+
+def test_a_flush_that_stood_back_for_a_message_sent_at_once_is_run_again_after_it() -> None:
+    """The flush queued by a put can reach the sending thread before the message sent at once
+    just ahead of it (that one was still being serialized): it stands back, and runs again
+    once that message is on the socket, so nothing queued waits for a credit forever."""
+    h = Harness()
+    h.credit(window=100)
+    h.put(0)  # sent at once: its send is on the way to the sending thread
+    h.put(1)  # queued behind it, with a flush
+    send_at_once, flush = h.scheduled
+    h.scheduled[:] = [flush, send_at_once]  # the flush got there first
+    while h.scheduled:
+        h.scheduled.pop(0)()  # the sending thread, with no extra flush of the test's
+    assert h.items() == [0, 1]

@@ -74,6 +74,8 @@ class Outbox:
         self._scheduled = False
         #: Messages sent at once whose send the sending thread has not performed yet.
         self._in_flight = 0
+        #: A flush stood back for a message sent at once: the last of those schedules one.
+        self._flush_owed = False
 
     @property
     def readers(self) -> Readers:
@@ -129,6 +131,13 @@ class Outbox:
     def _sent_at_once(self) -> None:
         with self._cond:
             self._in_flight -= 1
+            # A flush that ran while this message was on its way stood back (see flush); it
+            # is owed one now, or what queued meanwhile would wait for a credit that may
+            # never come.
+            owed = self._flush_owed and not self._in_flight
+            self._flush_owed = self._flush_owed and not owed
+        if owed:
+            self._sender.schedule(self.flush)
 
     def drain(self) -> None:
         """Wait until everything queued so far is sent (unless the caller may not wait).
@@ -163,8 +172,10 @@ class Outbox:
             with self._cond:
                 if self._in_flight:
                     # A message sent at once is still on its way to the socket, and this flush
-                    # was queued before it (a timer's): sending now would overtake it. The
-                    # flush queued by whatever came after it runs after it.
+                    # was queued before it (a timer's, or one queued while that message was
+                    # being serialized): sending now would overtake it. It is owed again once
+                    # that message is on the socket.
+                    self._flush_owed = True
                     return
                 self._scheduled = False
                 wires = self._take()
