@@ -22,6 +22,8 @@ class RecordingTransport:
         self.replies: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, BaseException]] = []
         self.handled: list[str] = []
+        #: What was handed to the main thread, in order (a test runs it).
+        self.on_main: list[Any] = []
         self._lock = threading.Lock()
 
     def publish(self, message: Outgoing) -> None:
@@ -45,6 +47,10 @@ class RecordingTransport:
         yield
 
     def replies_reach(self, thread: threading.Thread) -> bool:
+        return True
+
+    def call_on_main(self, f: Any) -> bool:
+        self.on_main.append(f)
         return True
 
     def reply_route(self, sender: threading.Thread | None, default: Any) -> Any:

@@ -17,7 +17,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "python" / "ipycomm"
 #: The comm API: Comm, CommManager, the wire shapes and the seam to a transport.
 API = {
     f"ipycomm.{m}"
-    for m in ("comm", "manager", "protocol", "registry", "host", "transport", "rpc", "errors")
+    for m in (
+        "comm",
+        "manager",
+        "protocol",
+        "registry",
+        "host",
+        "transport",
+        "rpc",
+        "errors",
+        "dispatch",
+    )
 }
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}
 #: Names of ipykernel's internals: only the adapter may use them.

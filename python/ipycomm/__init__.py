@@ -11,6 +11,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from .comm import Comm
+from .dispatch import on_main_thread
 from .edges.reader import CommReader
 from .errors import CommClosedWarning, NoViewError, RequestError
 from .kernel import install, install_if_in_kernel, load_ipython_extension
@@ -34,6 +35,7 @@ __all__ = [
     "frontend_targets",
     "install",
     "load_ipython_extension",
+    "on_main_thread",
 ]
 
 

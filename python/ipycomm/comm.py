@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from .errors import CommClosedWarning
-from .host import CommHost, installed_manager
+from .host import CommHost, host_of
 from .protocol import (
     VIEW_MIME_TYPE,
     Buffers,
@@ -39,7 +40,7 @@ class Comm:
         **kwargs: Any,
     ) -> None:
         target_name, comm_id, primary, target_module = comm_options(target_name, kwargs)
-        manager: CommHost = kwargs.get("manager") or installed_manager()
+        manager = host_of(kwargs.get("manager"), kwargs.get("kernel"), Comm.host_for_kernel)
 
         self.comm_id: str = comm_id
         self.target_name: str = target_name
@@ -54,6 +55,9 @@ class Comm:
         self._sender: threading.Thread | None = None
         #: The frontend opened this comm saying it unpacks batches (docs/flow-control.md §3).
         self.peer_unpacks = False
+        #: Run this comm's handlers on the kernel's main thread, between cells
+        #: (:func:`ipycomm.on_main_thread`).
+        self.on_main_thread = False
         self._requests = CommRequests(self, manager)
         # A secondary comm is opened by its peer: it is live from the start.
         self._closed = primary
@@ -69,10 +73,31 @@ class Comm:
         view = {"comm_id": self.comm_id, "target_name": self.target_name}
         return {VIEW_MIME_TYPE: view, "text/plain": repr(self)}
 
+    #: How ``Comm(kernel=k)`` and ``comm.kernel = k`` find the manager of a kernel: set by the
+    #: ipykernel adapter (:mod:`ipycomm.kernel.binding`); None where it is not loaded.
+    host_for_kernel: ClassVar[Callable[[Any], CommHost] | None] = None
+
     @property
     def kernel(self) -> Any:
-        """The kernel this comm talks through (None outside a kernel)."""
+        """The kernel this comm talks through (None outside a kernel).
+
+        Assigning another kernel moves the comm to that kernel's manager (as with
+        ``Comm(kernel=k)``); assigning None raises TypeError."""
         return self._manager.kernel
+
+    @kernel.setter
+    def kernel(self, kernel: Any) -> None:
+        if kernel is self._manager.kernel:
+            return
+        if kernel is None:
+            raise TypeError(f"{self!r}: kernel cannot be set to None; close the comm instead")
+        host = host_of(None, kernel, Comm.host_for_kernel)
+        with self._lock:
+            if not self._closed:
+                self._manager.unregister_comm(self)
+                host.register_comm(self)
+            self._manager = host
+            self._requests.rebind(host)
 
     @property
     def closed(self) -> bool:
@@ -200,8 +225,11 @@ class Comm:
     def _reply_subshell_for(self, data: Any, default: str | None) -> Any:
         # ipykernel >= 7.4 asks this on its shell-channel thread to route the frontend's reply
         # to the subshell that last published on this comm. An answer to a request is taken
-        # here already, so that a cell waiting in request() gets it.
+        # here already, so that a cell waiting in request() gets it. A comm whose handlers
+        # run on the main thread goes to the main shell (None), in line with the cells.
         self._requests.route(data)
+        if self.on_main_thread:
+            return None
         return self._manager.reply_route(self._sender, default)
 
     # -- request/reply (docs/frontend-targets.md) --------------------------------------------------

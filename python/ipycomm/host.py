@@ -4,6 +4,7 @@ installed in this kernel, which the ``comm`` package hands out."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
@@ -40,3 +41,21 @@ def installed_manager() -> CommHost:
             "inside an IPython kernel). Outside a kernel, pass manager=CommManager(transport)."
         )
     return manager
+
+
+def host_of(
+    manager: CommHost | None, kernel: Any, for_kernel: Callable[[Any], CommHost] | None
+) -> CommHost:
+    """The manager a new comm talks through: ``manager``, the manager of ``kernel``, or the
+    kernel's installed one; TypeError when ``manager`` and ``kernel`` disagree."""
+    if kernel is None:
+        return manager or installed_manager()
+    if manager is not None:
+        if manager.kernel is not kernel:
+            raise TypeError(
+                "Comm(): manager= talks to another kernel than kernel=; pass only one of them"
+            )
+        return manager
+    if for_kernel is None:
+        raise TypeError("Comm(kernel=...) needs ipykernel, which is not loaded; pass manager=")
+    return for_kernel(kernel)

@@ -7,9 +7,10 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, ClassVar
 
 from .comm import Comm
+from .dispatch import HandlerLocks, hand_to_main
 from .flow.wire import peer_unpacks
 from .protocol import (
     CommInfoReplyContent,
@@ -21,7 +22,7 @@ from .protocol import (
     parse_open,
 )
 from .registry import CommLike, CommRegistry
-from .transport import Outgoing, Transport
+from .transport import Outgoing, Transport, transport_of
 
 log = logging.getLogger("ipycomm")
 
@@ -30,9 +31,15 @@ class CommManager(CommRegistry):
     """The registry of comms and targets (:class:`CommRegistry`) and the kernel's handlers for
     comm messages, with the API of ``ipykernel.comm``. Safe to call from any thread."""
 
-    def __init__(self, transport: Transport) -> None:
+    #: How ``CommManager(kernel=k)`` reaches a kernel: set by the ipykernel adapter
+    #: (:mod:`ipycomm.kernel.binding`); None where no adapter is loaded.
+    transport_for_kernel: ClassVar[Callable[[Any], Transport] | None] = None
+
+    def __init__(self, transport: Transport | None = None, *, kernel: Any = None) -> None:
         super().__init__()
-        self.transport = transport
+        self.transport = transport_of(transport, kernel, CommManager.transport_for_kernel)
+        self._handler_locks = HandlerLocks()
+        self._main_thread_targets: set[str] = set()
 
     @property
     def kernel(self) -> Any:
@@ -59,6 +66,30 @@ class CommManager(CommRegistry):
     def report_exception(self, summary: str) -> None:
         """Show the exception being handled to the user (see Transport.report_exception)."""
         self.transport.report_exception(summary)
+
+    # -- where handlers run (ipycomm.dispatch) -----------------------------------------------------
+
+    def run_on_main_thread(self, target_name: str) -> None:
+        """Run the handlers of every comm of ``target_name``, now and later, on the main
+        thread (see :func:`ipycomm.on_main_thread`)."""
+        with self._lock:
+            self._main_thread_targets.add(target_name)
+            for comm in self._comms.values():
+                if comm.target_name == target_name and isinstance(comm, Comm):
+                    comm.on_main_thread = True
+
+    def register_comm(self, comm: Any) -> str:
+        with self._lock:
+            if comm.target_name in self._main_thread_targets and isinstance(comm, Comm):
+                comm.on_main_thread = True
+            return super().register_comm(comm)
+
+    def unregister_comm(self, comm: Any) -> None:
+        super().unregister_comm(comm)
+        self._handler_locks.forget(comm.comm_id)
+
+    def _on_main(self, comm: CommLike, run: Callable[[], None]) -> bool:
+        return hand_to_main(comm, run, self.transport.call_on_main)
 
     # -- shell message handlers ------------------------------------------------------------------
 
@@ -94,12 +125,19 @@ class CommManager(CommRegistry):
             manager=self,
         )
         comm.peer_unpacks = peer_unpacks(msg)
+        # Registered at once, on this thread: the comm's next messages must find it even when
+        # its handler is yet to run on the main thread.
         self.register_comm(comm)
+        if not self._on_main(comm, lambda: self._open(comm, handler, msg)):
+            self._open(comm, handler, msg)
+
+    def _open(self, comm: Comm, handler: Callable[[Comm, Message], None], msg: Message) -> None:
+        """Run a target's handler for a comm the frontend opened; close it if that raises."""
         try:
-            with self.handling(msg):
+            with self._handler_locks.lock_for(comm.comm_id), self.handling(msg):
                 handler(comm, msg)
         except Exception as exc:
-            reason = f"the handler for comm target {target_name!r} raised {_describe(exc)}"
+            reason = f"the handler for comm target {comm.target_name!r} raised {_describe(exc)}"
             self.transport.report_exception(f"ipycomm: {reason}")
             if not comm.closed:
                 comm.close({"reason": reason})
@@ -147,9 +185,13 @@ class CommManager(CommRegistry):
     def _deliver(
         self, comm: CommLike, callback: str, handle: Callable[[Message], None], msg: Message
     ) -> None:
-        """Run a comm's callback; an exception is shown to the user, and the comm carries on."""
+        """Run a comm's callback under its lock, on the main thread if it asked for that; an
+        exception is shown to the user, and the comm carries on."""
+        if self._on_main(comm, lambda: self._deliver(comm, callback, handle, msg)):
+            return
         try:
-            handle(msg)
+            with self._handler_locks.lock_for(comm.comm_id):
+                handle(msg)
         except Exception as exc:
             self.transport.report_exception(
                 f"ipycomm: the {callback} callback of comm {comm.comm_id} "
@@ -181,9 +223,17 @@ class CommManager(CommRegistry):
     def _unknown_target_reason(self, target_name: str) -> str:
         known = ", ".join(repr(name) for name in sorted(self._targets)) or "none"
         return (
-            f"no comm target {target_name!r} is registered in the kernel "
+            f"no comm target {_shorten(target_name)} is registered in the kernel "
             f"(registered targets: {known})"
         )
+
+
+def _shorten(name: str, limit: int = 80) -> str:
+    """``repr(name)``, cut to about ``limit`` characters: a target name comes from the
+    frontend, and a huge one must not be echoed whole into close reasons and logs."""
+    if len(name) <= limit:
+        return repr(name)
+    return f"{name[:limit]!r}... ({len(name):,} characters)"
 
 
 def _describe(exc: BaseException) -> str:

@@ -184,20 +184,21 @@ def checked_callback(method: str, callback: Any) -> Any:
     return callback
 
 
-# Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the kernel comes
-# from the manager, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
+# Keyword arguments that ipykernel's Comm accepts but that mean nothing here: the topic comes
+# from the comm id, and ipykernel's traitlets plumbing does not exist. Accepting them keeps code
 # written against ipykernel.comm.Comm working unchanged.
-_IGNORED_KWARGS = frozenset({"kernel", "show_warning", "topic", "parent", "log", "config"})
+_IGNORED_KWARGS = frozenset({"show_warning", "topic", "parent", "log", "config"})
 
 
 def comm_options(target_name: Any, kwargs: dict[str, Any]) -> tuple[str, str, bool, str | None]:
     """Check ``Comm()``'s arguments: its target, comm id, primary flag and target module.
 
-    ``manager`` is left in ``kwargs``; an unknown keyword or a bad value raises TypeError."""
+    ``manager`` and ``kernel`` are left in ``kwargs``; an unknown keyword or a bad value
+    raises TypeError."""
     comm_id = kwargs.pop("comm_id", None) or uuid.uuid4().hex
     primary = bool(kwargs.pop("primary", True))
     target_module = kwargs.pop("target_module", None)
-    unknown = sorted(set(kwargs) - _IGNORED_KWARGS - {"manager"})
+    unknown = sorted(set(kwargs) - _IGNORED_KWARGS - {"manager", "kernel"})
     if unknown:
         raise TypeError(f"Comm() got unexpected keyword arguments: {', '.join(unknown)}")
     if target_name is None:

@@ -55,6 +55,10 @@ class CommRequests:
         self._pending: dict[str, _Pending] = {}
         self._views: set[str] = set()
 
+    def rebind(self, host: CommHost) -> None:
+        """The comm now talks through ``host`` (its kernel was reassigned)."""
+        self._host = host
+
     @property
     def views(self) -> int:
         """How many views of the comm are attached."""

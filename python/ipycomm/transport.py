@@ -7,7 +7,7 @@ real implementation is :class:`ipycomm.kernel.KernelTransport`; unit tests pass 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -75,7 +75,30 @@ class Transport(Protocol):
         it (None before any): a kernel subshell, or ``default``."""
         ...
 
+    def call_on_main(self, f: Callable[[], None]) -> bool:
+        """Run ``f`` on the kernel's main thread, between cells, and return True; False when
+        there is no such thread to hand it to (the caller runs it itself)."""
+        ...
+
     def replies_reach(self, thread: threading.Thread) -> bool:
         """Whether a comm_msg from the frontend is handled while ``thread`` blocks waiting for
         it: a request must not wait on the thread that would handle its own reply."""
         ...
+
+
+def transport_of(
+    transport: Transport | None, kernel: Any, for_kernel: Callable[[Any], Transport] | None
+) -> Transport:
+    """A CommManager's transport: the one given, or one on ``kernel`` (as ipykernel's
+    ``CommManager(kernel=k)`` takes it); TypeError for neither or both."""
+    if (transport is None) == (kernel is None):
+        raise TypeError(
+            "CommManager() takes a transport, or kernel=<an ipykernel kernel>, not "
+            + ("both" if transport is not None else "neither")
+            + " (inside a kernel, comm.get_comm_manager() returns the kernel's own manager)"
+        )
+    if transport is not None:
+        return transport
+    if for_kernel is None:
+        raise TypeError("CommManager(kernel=...) needs ipykernel, which is not loaded here")
+    return for_kernel(kernel)

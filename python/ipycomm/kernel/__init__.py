@@ -7,6 +7,7 @@
   manager installed in this process.
 """
 
+from . import binding  # noqa: F401  (Comm(kernel=k) and CommManager(kernel=k))
 from .install import install, install_if_in_kernel, load_ipython_extension, running_kernel
 from .transport import KernelTransport
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,6 +112,16 @@ class KernelTransport:
             return default
         name = sender.name
         return name.removeprefix("subshell-") if name.startswith("subshell-") else None
+
+    def call_on_main(self, f: Callable[[], None]) -> bool:
+        """Through the main thread's event loop: it runs once the main shell is free, that
+        is between cells (a comm message routed to the main shell waits in line the same way).
+        The caller's context, and so the request it handles, goes with ``f``."""
+        loop = getattr(self.kernel, "io_loop", None)
+        if loop is None:
+            return False
+        loop.add_callback(f)
+        return True
 
     def replies_reach(self, thread: threading.Thread) -> bool:
         """ipykernel >= 7 reads every shell message on its shell-channel thread first, and
