@@ -134,6 +134,7 @@ async function frozenPage(page: IJupyterLabPageFixture): Promise<any> {
   });
   const cdp = await page.context().newCDPSession(other);
   await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await page.bringToFront(); // the page the user works in, with its animation frames
 
   await page.evaluate(watch);
   await runNewCell(page, pushCode(FROZEN_PUSH), false);

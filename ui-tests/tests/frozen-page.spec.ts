@@ -26,6 +26,7 @@ test('a frozen page holds neither the kernel nor the other page, and catches up 
   await expect(otherReadout).toHaveText('0', { timeout: 60000 });
   const cdp = await page.context().newCDPSession(other);
   await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await page.bringToFront(); // the page the user works in, with its animation frames
   try {
     const push = await runNewCell(
       page,
