@@ -40,15 +40,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .figures import GROUPS, figures
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "ui-tests"
 SIDES = ("ipycomm", "stock")
-GROUPS = ("slider", "memory", "push", "frontend")
 
 
 def _free_port() -> int:
@@ -63,10 +62,12 @@ def _start_lab(side: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         sys.executable, "-m", "jupyterlab", "--config", str(UI / "jupyter_server_test_config.py"),
         f"--ServerApp.port={port}",
     ]  # fmt: skip
+    env = dict(os.environ)
     if side == "stock":
         command.append('--ServerApp.jpserver_extensions={"ipycomm": False}')
+        env["IPYCOMM_ACTIVATE"] = "0"  # its kernels run on the stock comm layer
     with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=out, cwd=UI)
+        process = subprocess.Popen(command, stdout=out, stderr=out, cwd=UI, env=env)
     deadline = time.monotonic() + 90
     while "is running at" not in log.read_text():
         if time.monotonic() > deadline or process.poll() is not None:
@@ -108,104 +109,6 @@ def run_side(side: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-Pick = Callable[[dict[str, Any]], float | None]
-
-
-@dataclass
-class Figure:
-    name: str
-    group: str
-    pick: Pick
-    better: str | None  # "lower", "higher", or None: informational, no ratio
-    digits: int = 1
-
-
-def _structure(name: str) -> Pick:
-    """Growth of one of the page's comm structures over the memory run (None if unreadable)."""
-
-    def pick(r: dict[str, Any]) -> float | None:
-        before = r["memory"]["structuresBefore"].get(name)
-        after = r["memory"]["structuresAfter"].get(name)
-        return None if before is None or after is None else float(after - before)
-
-    return pick
-
-
-def figures(args: argparse.Namespace) -> list[Figure]:
-    comms, push = f"{args.comms:,}", f"{args.push:,}"
-    return [
-        Figure("slider round trip p50 (ms)", "slider",
-               lambda r: _percentile(r["slider_round_trip_ms"], 0.5), "lower"),
-        Figure("slider round trip p99 (ms)", "slider",
-               lambda r: _percentile(r["slider_round_trip_ms"], 0.99), "lower"),
-        Figure("page floor: requestKernelInfo() round trip p50 (ms)", "slider",
-               lambda r: _percentile(r["kernel_info_round_trip_ms"], 0.5), "lower"),
-        Figure("slider 255-step drag: messages sent", "slider",
-               lambda r: r["slider_drag"]["sent"], None, 0),
-        Figure("slider drag: animation frames during the drag", "slider",
-               lambda r: r["slider_drag"]["frames"], None, 0),
-        Figure("slider drag: duration (ms)", "slider",
-               lambda r: r["slider_drag"]["durationMs"], None),
-        Figure("slider drag: release to kernel at final value (ms)", "slider",
-               lambda r: r["slider_drag"]["settleMs"], "lower"),
-        Figure("IntSlider round trip p50 (ms)", "slider",
-               lambda r: _percentile(r["intslider_round_trip_ms"], 0.5), "lower"),
-        Figure("IntSlider round trip p99 (ms)", "slider",
-               lambda r: _percentile(r["intslider_round_trip_ms"], 0.99), "lower"),
-        Figure("IntSlider 255-step burst: messages sent", "slider",
-               lambda r: r["intslider_drag"]["sent"], None, 0),
-        Figure("IntSlider burst: release to kernel at final value (ms)", "slider",
-               lambda r: r["intslider_drag"]["settleMs"], "lower"),
-        Figure(f"page JS heap growth, {comms} comms opened+closed (%)", "memory",
-               lambda r: r["memory"]["growthPercent"], "lower", 2),
-        Figure(f"page JS heap growth, {comms} comms opened+closed (MB)", "memory",
-               lambda r: r["memory"]["growthBytes"] / 1e6, "lower", 2),
-        Figure("page JS heap growth per comm (bytes)", "memory",
-               lambda r: r["memory"]["growthBytes"] / r["memory"]["comms"], "lower", 0),
-        Figure("memory: growth if ipycomm's registry dropped closed models (MB)", "memory",
-               lambda r: r["memory"]["growthWithoutModelsBytes"] / 1e6, None, 2),
-        Figure("memory: comm_close messages seen by the page", "memory",
-               lambda r: r["memory"]["closesSeen"], None, 0),
-        Figure("memory: ipycomm models still registered (+)", "memory",
-               _structure("managerModels"), None, 0),
-        Figure("memory: inspector stats entries (+)", "memory",
-               _structure("inspectorStatsComms"), None, 0),
-        Figure("memory: kernel connection comms (+)", "memory",
-               _structure("kernelConnectionComms"), None, 0),
-        Figure(f"kernel push: messages received of {push}", "push",
-               lambda r: r["push"]["received"], "higher", 0),
-        Figure("kernel push: messages lost", "push", lambda r: r["push"]["lost"], "lower", 0),
-        Figure("kernel push: wire messages", "push", lambda r: r["push"]["wire"], None, 0),
-        Figure("kernel push: msg/s, first to last arrival", "push",
-               lambda r: r["push"]["msgPerSec"], "higher", 0),
-        Figure("kernel push: kernel send loop msg/s (if 'done' arrived)", "push",
-               lambda r: r["push"]["kernelSendMsgPerSec"], None, 0),
-        Figure("frontend_target: cell run to rendered view p50 (ms)", "frontend",
-               _frontend("defineMs", 0.5), None),
-        Figure("frontend_target: hot reload, cell run to re-rendered view p50 (ms)", "frontend",
-               _frontend("reloadMs", 0.5), None),
-        Figure("module comm.request round trip p50 (ms)", "frontend",
-               _frontend("requestMs", 0.5), None),
-        Figure("module plain comm echo round trip p50 (ms)", "frontend",
-               _frontend("echoMs", 0.5), None),
-    ]  # fmt: skip
-
-
-def _frontend(name: str, q: float) -> Pick:
-    """A percentile of one frontend-target series; None on the stock side, which has none."""
-
-    def pick(r: dict[str, Any]) -> float | None:
-        series = (r.get("frontend") or {}).get(name)
-        return _percentile(series, q) if series else None
-
-    return pick
 
 
 def _ratio(better: str | None, ipy: float | None, stock: float | None) -> float | None:

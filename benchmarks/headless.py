@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import statistics
 import time
@@ -58,7 +59,9 @@ class Side:
         self.name = name
         self.km = KernelManager(kernel_name="python3")
         self.km.ip = "127.0.0.1"
-        self.km.start_kernel()
+        # The stock side must not run on ipycomm, which is active in every kernel otherwise.
+        env = {**os.environ, "IPYCOMM_ACTIVATE": "0"} if name == "stock" else None
+        self.km.start_kernel(env=env)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)

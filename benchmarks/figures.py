@@ -1,0 +1,141 @@
+"""The browser benchmark's figures: what each one reads from a side's results, and which way
+is better (benchmarks/browser.py runs the sides and prints them)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+GROUPS = ("slider", "memory", "push", "frontend", "widgets")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+Pick = Callable[[dict[str, Any]], float | None]
+
+
+@dataclass
+class Figure:
+    name: str
+    group: str
+    pick: Pick
+    better: str | None  # "lower", "higher", or None: informational, no ratio
+    digits: int = 1
+
+
+def _structure(name: str) -> Pick:
+    """Growth of one of the page's comm structures over the memory run (None if unreadable)."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        before = r["memory"]["structuresBefore"].get(name)
+        after = r["memory"]["structuresAfter"].get(name)
+        return None if before is None or after is None else float(after - before)
+
+    return pick
+
+
+def figures(args: argparse.Namespace) -> list[Figure]:
+    comms, push = f"{args.comms:,}", f"{args.push:,}"
+    return [
+        Figure("slider round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["slider_round_trip_ms"], 0.5), "lower"),
+        Figure("slider round trip p99 (ms)", "slider",
+               lambda r: _percentile(r["slider_round_trip_ms"], 0.99), "lower"),
+        Figure("page floor: requestKernelInfo() round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["kernel_info_round_trip_ms"], 0.5), "lower"),
+        Figure("slider 255-step drag: messages sent", "slider",
+               lambda r: r["slider_drag"]["sent"], None, 0),
+        Figure("slider drag: animation frames during the drag", "slider",
+               lambda r: r["slider_drag"]["frames"], None, 0),
+        Figure("slider drag: duration (ms)", "slider",
+               lambda r: r["slider_drag"]["durationMs"], None),
+        Figure("slider drag: release to kernel at final value (ms)", "slider",
+               lambda r: r["slider_drag"]["settleMs"], "lower"),
+        Figure("IntSlider round trip p50 (ms)", "slider",
+               lambda r: _percentile(r["intslider_round_trip_ms"], 0.5), "lower"),
+        Figure("IntSlider round trip p99 (ms)", "slider",
+               lambda r: _percentile(r["intslider_round_trip_ms"], 0.99), "lower"),
+        Figure("IntSlider 255-step burst: messages sent", "slider",
+               lambda r: r["intslider_drag"]["sent"], None, 0),
+        Figure("IntSlider burst: release to kernel at final value (ms)", "slider",
+               lambda r: r["intslider_drag"]["settleMs"], "lower"),
+        Figure(f"page JS heap growth, {comms} comms opened+closed (%)", "memory",
+               lambda r: r["memory"]["growthPercent"], "lower", 2),
+        Figure(f"page JS heap growth, {comms} comms opened+closed (MB)", "memory",
+               lambda r: r["memory"]["growthBytes"] / 1e6, "lower", 2),
+        Figure("page JS heap growth per comm (bytes)", "memory",
+               lambda r: r["memory"]["growthBytes"] / r["memory"]["comms"], "lower", 0),
+        Figure("memory: growth if ipycomm's registry dropped closed models (MB)", "memory",
+               lambda r: r["memory"]["growthWithoutModelsBytes"] / 1e6, None, 2),
+        Figure("memory: comm_close messages seen by the page", "memory",
+               lambda r: r["memory"]["closesSeen"], None, 0),
+        Figure("memory: ipycomm models still registered (+)", "memory",
+               _structure("managerModels"), None, 0),
+        Figure("memory: inspector stats entries (+)", "memory",
+               _structure("inspectorStatsComms"), None, 0),
+        Figure("memory: kernel connection comms (+)", "memory",
+               _structure("kernelConnectionComms"), None, 0),
+        Figure(f"kernel push: messages received of {push}", "push",
+               lambda r: r["push"]["received"], "higher", 0),
+        Figure("kernel push: messages lost", "push", lambda r: r["push"]["lost"], "lower", 0),
+        Figure("kernel push: wire messages", "push", lambda r: r["push"]["wire"], None, 0),
+        Figure("kernel push: msg/s, first to last arrival", "push",
+               lambda r: r["push"]["msgPerSec"], "higher", 0),
+        Figure("kernel push: kernel send loop msg/s (if 'done' arrived)", "push",
+               lambda r: r["push"]["kernelSendMsgPerSec"], None, 0),
+        Figure("frontend_target: cell run to rendered view p50 (ms)", "frontend",
+               _frontend("defineMs", 0.5), None),
+        Figure("frontend_target: hot reload, cell run to re-rendered view p50 (ms)", "frontend",
+               _frontend("reloadMs", 0.5), None),
+        Figure("module comm.request round trip p50 (ms)", "frontend",
+               _frontend("requestMs", 0.5), None),
+        Figure("module plain comm echo round trip p50 (ms)", "frontend",
+               _frontend("echoMs", 0.5), None),
+        *_widget_figures(),
+    ]  # fmt: skip
+
+
+def _frontend(name: str, q: float) -> Pick:
+    """A percentile of one frontend-target series; None on the stock side, which has none."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        series = (r.get("frontend") or {}).get(name)
+        return _percentile(series, q) if series else None
+
+    return pick
+
+
+def _widgets(part: str, name: str) -> Pick:
+    """One ipywidgets figure (None when the page never saw it: the stock view that froze)."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        value = r["widgets"][part][name]
+        return None if value is None else float(value)
+
+    return pick
+
+
+def _widget_figures() -> list[Figure]:
+    return [
+        Figure("IntSlider 20k push: cell start to view at final value (ms)", "widgets",
+               _widgets("push", "final_ms"), "lower", 0),
+        Figure("IntSlider 20k push: kernel loop (ms)", "widgets",
+               _widgets("push", "loop_ms"), None, 0),
+        Figure("IntSlider 20k push: view at final value after the loop ended (ms)", "widgets",
+               _widgets("push", "after_loop_ms"), "lower", 0),
+        Figure("IntSlider 20k push: print shown before the final value (1 = yes)", "widgets",
+               _widgets("push", "printed_first"), None, 0),
+        Figure("IntSlider 20k push: rate-limit warning shown (1 = yes)", "widgets",
+               _widgets("push", "warned"), None, 0),
+        Figure("frozen page: other page's view at final value after cell start (ms)", "widgets",
+               _widgets("frozen", "other_final_ms"), "lower", 0),
+        Figure("frozen page: cell done (its print shown) after start (ms)", "widgets",
+               _widgets("frozen", "cell_done_ms"), "lower", 0),
+        Figure("frozen page: woken page's view at final value after waking (ms)", "widgets",
+               _widgets("frozen", "woken_final_ms"), "lower", 0),
+    ]  # fmt: skip
