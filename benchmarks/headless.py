@@ -60,8 +60,8 @@ class Side:
         self.km = KernelManager(kernel_name="python3")
         self.km.ip = "127.0.0.1"
         # The stock side must not run on ipycomm, which is active in every kernel otherwise.
-        env = {**os.environ, "IPYCOMM_ACTIVATE": "0"} if name == "stock" else None
-        self.km.start_kernel(env=env)
+        extra = {"env": {**os.environ, "IPYCOMM_ACTIVATE": "0"}} if name == "stock" else {}
+        self.km.start_kernel(**extra)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import time
 from collections.abc import Callable, Iterator
@@ -19,12 +20,14 @@ Msg = dict[str, Any]
 class KernelDriver:
     """A started kernel plus a client, with helpers that wait on conditions, never on sleeps."""
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None) -> None:
+        """``env``: variables added to the kernel's environment (e.g. IPYCOMM_ACTIVATE=0)."""
         self.log_path = log_path
         self._log_file = log_path.open("w")
         self.km = KernelManager(kernel_name="python3")
         self.km.ip = "127.0.0.1"
-        self.km.start_kernel(stderr=self._log_file, stdout=self._log_file)
+        extra = {"env": {**os.environ, **env}} if env else {}
+        self.km.start_kernel(stderr=self._log_file, stdout=self._log_file, **extra)
         self.kc: BlockingKernelClient = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)

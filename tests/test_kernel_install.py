@@ -11,8 +11,8 @@ from kernel_driver import KernelDriver
 
 @pytest.fixture
 def bare(tmp_path: Path) -> Iterator[KernelDriver]:
-    """A fresh kernel in which ipycomm has not been imported yet."""
-    driver = KernelDriver(tmp_path / "kernel.log")
+    """A fresh kernel on the stock comm layer (activation off): ipycomm not imported yet."""
+    driver = KernelDriver(tmp_path / "kernel.log", env={"IPYCOMM_ACTIVATE": "0"})
     yield driver
     driver.stop()
 

@@ -11,7 +11,7 @@ from kernel_driver import KernelDriver
 
 @pytest.fixture
 def bare(tmp_path: Path) -> Iterator[KernelDriver]:
-    driver = KernelDriver(tmp_path / "kernel.log")
+    driver = KernelDriver(tmp_path / "kernel.log", env={"IPYCOMM_ACTIVATE": "0"})
     yield driver
     driver.stop()
 

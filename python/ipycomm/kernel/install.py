@@ -19,6 +19,7 @@ from ..comm import Comm
 from ..flow.outbox import Outbox
 from ..flow.wire import CREDIT_MSG_TYPE
 from ..manager import CommManager
+from .construction import building, wrap_kernel_class
 from .transport import KernelTransport
 
 log = logging.getLogger("ipycomm")
@@ -27,17 +28,30 @@ _HANDLED = ("comm_open", "comm_msg", "comm_close", "comm_info_request")
 #: The requests whose idle status waits for the comm messages they queued.
 _DRAINED = frozenset({"execute_request", "comm_open", "comm_msg", "comm_close"})
 _install_lock = threading.Lock()
-#: The manager installed in this process, which the ``comm`` package hands out.
-_installed: CommManager | None = None
 
 
 def running_kernel() -> Any:
-    """The ipykernel kernel of this process, or None when not inside one."""
+    """The ipykernel kernel of this process (the singleton of a launched kernel, or the kernel
+    of the running IPython shell, as in an in-process kernel), or None outside one."""
     if "ipykernel" not in sys.modules:
         return None
     from ipykernel.kernelbase import Kernel
 
-    return Kernel.instance() if Kernel.initialized() else None
+    if Kernel.initialized():
+        return Kernel.instance()
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell._instance if InteractiveShell.initialized() else None
+    return getattr(shell, "kernel", None)
+
+
+def current_manager() -> CommManager | None:
+    """The ipycomm manager of the running kernel; None while a kernel is being built, or when
+    the running kernel is on the stock comm layer."""
+    if building():
+        return None
+    manager = getattr(running_kernel(), "comm_manager", None)
+    return manager if isinstance(manager, CommManager) else None
 
 
 def install(kernel: Any = None) -> CommManager:
@@ -47,7 +61,6 @@ def install(kernel: Any = None) -> CommManager:
     were registered with the previous manager are carried over.
     Raises RuntimeError when there is no kernel to install into.
     """
-    global _installed
     with _install_lock:
         kernel = kernel if kernel is not None else running_kernel()
         if kernel is None:
@@ -55,19 +68,63 @@ def install(kernel: Any = None) -> CommManager:
                 "ipycomm needs a running IPython kernel (none runs in this process). "
                 "Outside a kernel, give Comm and CommManager a transport explicitly."
             )
+        wrap_kernel_class(_ipython_kernel_class(kernel))
         current = getattr(kernel, "comm_manager", None)
-        if isinstance(current, CommManager):
-            manager = current
-        else:
-            transport = KernelTransport(kernel)
-            manager = CommManager(transport)
-            if current is not None:
-                manager.take_over(current)
-            kernel.comm_manager = manager
-            _hook_kernel(kernel, manager, transport)
-        _installed = manager
+        manager = current if isinstance(current, CommManager) else _switch(kernel, current)
         _provide_comm_package()
         return manager
+
+
+def _ipython_kernel_class(kernel: Any) -> Any:
+    from ipykernel.ipkernel import IPythonKernel
+
+    return IPythonKernel if isinstance(kernel, IPythonKernel) else type(kernel)
+
+
+def _switch(kernel: Any, current: Any) -> CommManager:
+    """Replace the kernel's comm layer; on failure, put back everything that was changed."""
+    saved = _snapshot(kernel)
+    try:
+        transport = KernelTransport(kernel)
+        manager = CommManager(transport)
+        if current is not None:
+            manager.take_over(current)
+        kernel.comm_manager = manager
+        _hook_kernel(kernel, manager, transport)
+        return manager
+    except BaseException:
+        _restore(kernel, saved)
+        raise
+
+
+def _snapshot(kernel: Any) -> dict[str, Any]:
+    thread = getattr(kernel, "iopub_thread", None)
+    return {
+        "comm_manager": getattr(kernel, "comm_manager", None),
+        "shell": dict(kernel.shell_handlers),
+        "control": dict(getattr(kernel, "control_handlers", None) or {}),
+        "status": kernel.__dict__.get("_publish_status_and_flush"),
+        "send": None if thread is None else thread.__dict__.get("_really_send"),
+    }
+
+
+def _restore(kernel: Any, saved: dict[str, Any]) -> None:
+    kernel.comm_manager = saved["comm_manager"]
+    kernel.shell_handlers.clear()
+    kernel.shell_handlers.update(saved["shell"])
+    control = getattr(kernel, "control_handlers", None)
+    if isinstance(control, dict):
+        control.clear()
+        control.update(saved["control"])
+    for owner, name, value in (
+        (kernel, "_publish_status_and_flush", saved["status"]),
+        (getattr(kernel, "iopub_thread", None), "_really_send", saved["send"]),
+    ):
+        if owner is not None and name in owner.__dict__:
+            if value is None:
+                del owner.__dict__[name]
+            else:
+                owner.__dict__[name] = value
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -123,24 +180,30 @@ def _request_type(kernel: Any) -> str | None:
 
 
 def _provide_comm_package() -> None:
+    """``comm.create_comm()`` and ``comm.get_comm_manager()`` serve the running kernel's ipycomm
+    manager, and fall back to the functions they replace (ipykernel's) when that kernel is on
+    the stock layer or is being built."""
     import comm
 
     package: Any = comm  # its two hooks are typed for the stock classes; ours duck-type them
+    if getattr(package.get_comm_manager, "_ipycomm", False):
+        return
+    stock_get, stock_create = package.get_comm_manager, package.create_comm
 
-    def create_comm(*args: Any, **kwargs: Any) -> Comm:
-        kwargs.setdefault("manager", get_comm_manager())
+    def create_comm(*args: Any, **kwargs: Any) -> Any:
+        manager = current_manager()
+        if manager is None:
+            return stock_create(*args, **kwargs)
+        kwargs.setdefault("manager", manager)
         return Comm(*args, **kwargs)
 
-    def get_comm_manager() -> CommManager:
-        assert _installed is not None
-        return _installed
+    def get_comm_manager() -> Any:
+        manager = current_manager()
+        return manager if manager is not None else stock_get()
 
+    get_comm_manager._ipycomm = True  # type: ignore[attr-defined]
     package.create_comm = create_comm
     package.get_comm_manager = get_comm_manager
-    ipkernel: Any = sys.modules.get("ipykernel.ipkernel")
-    if ipkernel is not None and hasattr(ipkernel, "_comm_manager"):
-        # ipykernel's own accessor caches its manager here; keep it pointing at ours.
-        ipkernel._comm_manager = _installed
 
 
 def _route_kernel_log(kernel: Any) -> None:

@@ -1,0 +1,58 @@
+"""Activation: ipycomm becomes the comm layer of every IPython kernel, as soon as the kernel is
+built, without an import (docs/architecture.md, "Activation").
+
+``_ipycomm_activate`` (run by ``ipycomm.pth`` at start-up) calls :func:`activate` once
+``ipykernel.ipkernel`` is imported. Each IPythonKernel built from then on gets ipycomm as soon
+as its ``__init__`` returns (:mod:`.construction`), unless turned off by ``IPYCOMM_ACTIVATE=0``
+in the environment or ``c.IPyComm.activate = False`` in the kernel's config. If installing
+fails, the kernel keeps the stock comm layer and its log says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from traitlets import Bool
+from traitlets.config import Configurable
+
+from .construction import after_build, wrap_kernel_class
+from .install import install
+
+log = logging.getLogger("ipycomm")
+
+_OFF = {"0", "false", "no", "off"}
+
+
+class IPyComm(Configurable):
+    """ipycomm's kernel options (``c.IPyComm.<name>`` in ipython_kernel_config.py)."""
+
+    activate = Bool(
+        True,
+        help="Make ipycomm the comm layer of the kernel when it starts "
+        "(the environment variable IPYCOMM_ACTIVATE=0 turns it off too).",
+    ).tag(config=True)
+
+
+def activate(ipkernel_module: Any) -> None:
+    """Called once ipykernel.ipkernel is imported: kernels built from now on run on ipycomm."""
+    if os.environ.get("IPYCOMM_ACTIVATE", "1").strip().lower() in _OFF:
+        return
+    after_build(_activate_in)
+    wrap_kernel_class(ipkernel_module.IPythonKernel)
+
+
+def _activate_in(kernel: Any) -> None:
+    logger = getattr(kernel, "log", None) or log
+    try:
+        if not IPyComm(parent=kernel).activate:
+            logger.info("ipycomm: not activated (c.IPyComm.activate = False)")
+            return
+        install(kernel)
+    except Exception as err:
+        logger.warning(
+            "ipycomm: not activated, the kernel runs on the stock comm layer (%s: %s)",
+            type(err).__name__,
+            err,
+        )
