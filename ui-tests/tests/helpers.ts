@@ -186,3 +186,51 @@ export async function runFromPalette(
   }).toPass({ timeout: 60000 });
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Check, in a new cell, that the kernel's comm layer is ipycomm with no `import ipycomm` in the
+ * notebook (the kernel switches at start-up). Returns the cell's index.
+ */
+export async function expectIpycommKernel(
+  page: IJupyterLabPageFixture
+): Promise<number> {
+  const index = await runNewCell(
+    page,
+    'print(type(get_ipython().kernel.comm_manager).__module__)'
+  );
+  const cell = await page.notebook.getCellLocator(index);
+  await expect(cell!.locator('.jp-OutputArea-output').first()).toHaveText(
+    'ipycomm.manager',
+    { timeout: 30000 }
+  );
+  return index;
+}
+
+/** What `print(expression)` prints in the kernel, run in cell `probe`. */
+export const kernelPrint = (
+  page: IJupyterLabPageFixture,
+  probe: number,
+  expression: string
+): Promise<string> => runCell(page, probe, `print(${expression})`);
+
+/**
+ * Drag with the mouse from the point of `target` at fractions (`fx`, `fy`) of its box, by
+ * `dx`, `dy` pixels, in `steps` moves: a pointer press, moves and a release, as a user does.
+ */
+export async function mouseDrag(
+  page: IJupyterLabPageFixture,
+  target: Locator,
+  dx: number,
+  dy: number,
+  { fx = 0.5, fy = 0.5, steps = 10 } = {}
+): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  expect(box).not.toBeNull();
+  const x = box!.x + box!.width * fx;
+  const y = box!.y + box!.height * fy;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps });
+  await page.mouse.up();
+}
