@@ -17,14 +17,13 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { notebookJson, runNewCell } from '../tests/helpers';
+import { openFrozenPeer, SLIDER } from '../tests/frozen';
+import { runNewCell } from '../tests/helpers';
 import { wanted, writeResult } from './common';
 
 const PUSH = Number(process.env.BENCH_WIDGET_PUSH ?? 20000);
 const FROZEN_PUSH = Number(process.env.BENCH_FROZEN_PUSH ?? 3000);
 const NEVER_MS = 90000;
-const SLIDER =
-  'import ipywidgets as w\ns = w.IntSlider(min=0, max=255, value=0)\ns';
 
 function pushCode(count: number): string {
   return (
@@ -120,22 +119,11 @@ test('ipywidgets push figures', async ({ page }) => {
 
 /** The frozen-page figures, on a fresh notebook file both pages open. */
 async function frozenPage(page: IJupyterLabPageFixture): Promise<any> {
-  const path = `frozen-${Date.now()}.ipynb`;
-  await page.contents.uploadContent(notebookJson([SLIDER]), 'text', path);
-  await page.notebook.openByPath(path);
-  await page.notebook.runCell(0, true);
-  await expect(page.locator('.widget-readout').first()).toHaveText('0');
-  await page.notebook.save();
-
-  const other = await page.context().newPage();
-  await other.goto(`${new URL(page.url()).origin}/lab/tree/${path}`);
-  await expect(other.locator('.widget-readout').first()).toHaveText('0', {
-    timeout: NEVER_MS
-  });
-  const cdp = await page.context().newCDPSession(other);
-  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-  await page.bringToFront(); // the page the user works in, with its animation frames
-
+  const { other, wake } = await openFrozenPeer(
+    page,
+    `frozen-${Date.now()}.ipynb`,
+    NEVER_MS
+  );
   await page.evaluate(watch);
   await runNewCell(page, pushCode(FROZEN_PUSH), false);
   const live = await watched(page);
@@ -149,7 +137,7 @@ async function frozenPage(page: IJupyterLabPageFixture): Promise<any> {
     return s.printed === null ? null : s.printed - s.start;
   });
 
-  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await wake();
   await other.evaluate(watch);
   const woken = await watched(other);
   await other.close();

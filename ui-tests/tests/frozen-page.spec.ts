@@ -3,30 +3,14 @@
  * other page and the kernel go on, and the frozen page catches up when it wakes.
  */
 import { expect, test } from '@jupyterlab/galata';
-import { expectKernel, notebookJson, runNewCell } from './helpers';
-
-const SLIDER =
-  'import ipywidgets as w\ns = w.IntSlider(min=0, max=255, value=0)\ns';
+import { openFrozenPeer } from './frozen';
+import { expectKernel, runNewCell } from './helpers';
 
 test('a frozen page holds neither the kernel nor the other page, and catches up on waking', async ({
   page,
-  baseURL,
   tmpPath
 }) => {
-  const path = `${tmpPath}/frozen.ipynb`;
-  await page.contents.uploadContent(notebookJson([SLIDER]), 'text', path);
-  await page.notebook.openByPath(path);
-  await page.notebook.runCell(0, true);
-  await expect(page.locator('.widget-readout').first()).toHaveText('0');
-  await page.notebook.save();
-
-  const other = await page.context().newPage();
-  await other.goto(`${baseURL}/lab/tree/${path}`);
-  const otherReadout = other.locator('.widget-readout').first();
-  await expect(otherReadout).toHaveText('0', { timeout: 60000 });
-  const cdp = await page.context().newCDPSession(other);
-  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-  await page.bringToFront(); // the page the user works in, with its animation frames
+  const { other, wake } = await openFrozenPeer(page, `${tmpPath}/frozen.ipynb`);
   try {
     const push = await runNewCell(
       page,
@@ -43,8 +27,10 @@ test('a frozen page holds neither the kernel nor the other page, and catches up 
     await expectKernel(page, '1 + 1', '2'); // the kernel takes the next cell
     await expect(page.getByText('IOPub message rate exceeded')).toHaveCount(0);
   } finally {
-    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await wake();
   }
-  await expect(otherReadout).toHaveText('77', { timeout: 60000 });
+  await expect(other.locator('.widget-readout').first()).toHaveText('77', {
+    timeout: 60000
+  });
   await other.close();
 });
