@@ -2,16 +2,20 @@
 IPython kernel started from this environment (docs/architecture.md, "Activation").
 
 It costs one environment lookup and, unless ``IPYCOMM_ACTIVATE`` turns it off, a finder that
-looks at the names of imported modules until ``ipykernel.ipkernel`` is imported. It imports
-neither ipycomm nor ipykernel itself, and never raises: a broken ipycomm must not break Python.
+compares the names of imported modules with one name until ``ipykernel.ipkernel`` is imported,
+then leaves ``sys.meta_path``. It imports neither ipycomm nor ipykernel itself (nor typing or
+contextlib: every Python pays for what this module imports), and never raises: a broken ipycomm
+must not break Python.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs milliseconds at every start-up; mypy knows this name
+if TYPE_CHECKING:
+    from typing import Any
 
 _OFF = {"0", "false", "no", "off"}
 _WATCHED = "ipykernel.ipkernel"
@@ -32,14 +36,19 @@ class _KernelModuleFinder:
             import importlib.util
 
             spec = importlib.util.find_spec(name)
-            if spec is not None and spec.loader is not None:
-                spec.loader = _HookedLoader(spec.loader)  # type: ignore[assignment]
+            if spec is None or spec.loader is None:
+                return None
+            spec.loader = _HookedLoader(spec.loader)  # type: ignore[assignment]
+            # Safe to leave now: returning a spec ends the import system's walk of meta_path.
+            sys.meta_path.remove(self)
             return spec
         except Exception:
             return None
 
 
 class _HookedLoader:
+    """ipykernel.ipkernel's own loader, followed by ipycomm's activation."""
+
     def __init__(self, loader: Any) -> None:
         self._loader = loader
 
@@ -52,7 +61,7 @@ class _HookedLoader:
             from ipycomm.kernel.activation import activate
 
             activate(module)
-        except Exception as err:  # the kernel starts on the stock comm layer
+        except Exception as err:  # the kernel starts on the stock comm layer; its log says why
             print(f"ipycomm: not activated ({type(err).__name__}: {err})", file=sys.stderr)
 
     def __getattr__(self, name: str) -> Any:
@@ -69,5 +78,7 @@ def _watch() -> None:
     sys.meta_path.insert(0, _KernelModuleFinder())
 
 
-with contextlib.suppress(Exception):
+try:  # noqa: SIM105 (contextlib is one more import in every Python)
     _watch()
+except Exception:
+    pass

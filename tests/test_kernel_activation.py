@@ -4,6 +4,7 @@ built again in one process (in-process restarts) work."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,28 +65,58 @@ def test_a_failing_activation_leaves_a_working_stock_kernel_and_says_why(tmp_pat
         driver.stop()
 
 
-IN_PROCESS = """
+def run_python(code: str, **env: str) -> list[str]:
+    """Run code in a fresh Python of this environment; the words it printed."""
+    done = subprocess.run(
+        [sys.executable, "-Xfrozen_modules=off", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+RESTART_IN_PROCESS = """
+import comm, os
+print_open = os.environ["IPYCOMM_ACTIVATE"] == "1"
 from ipykernel.inprocess.manager import InProcessKernelManager
 km = InProcessKernelManager()
 km.start_kernel()
-print(type(km.kernel.comm_manager).__module__)
 km.kernel.shell.run_line_magic('load_ext', 'ipycomm')
-km.restart_kernel()
 print(type(km.kernel.comm_manager).__module__)
-km.kernel.shell.run_cell("import comm; c = comm.create_comm(target_name='t'); c.close()")
+km.restart_kernel()
+print(type(km.kernel.comm_manager).__module__, comm.get_comm_manager() is km.kernel.comm_manager)
+kc = km.client()
+kc.start_channels()
+kc.execute("import comm; c = comm.create_comm(target_name='t', data={'x': 1})")
 print(type(km.kernel.shell.user_ns['c']).__module__)
+# ipykernel's own comms publish nothing in an in-process kernel (they need Kernel.instance()).
+while print_open and (msg := kc.get_iopub_msg(timeout=30))["msg_type"] != "comm_open":
+    pass
+print_open and print(msg["content"]["target_name"], msg["content"]["data"]["x"])
+kc.stop_channels()
 km.shutdown_kernel()
 """
 
 
-def test_an_in_process_kernel_restarts_and_runs_on_ipycomm_again() -> None:
-    """InProcessKernelManager, %load_ext ipycomm, restart_kernel(): the new kernel builds and
-    runs on ipycomm, and comm.create_comm() serves it."""
-    done = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["ipycomm.manager", "ipycomm.manager", "ipycomm.comm"]
+def test_an_in_process_kernel_restarts_after_load_ext_and_runs_on_ipycomm_again() -> None:
+    """%load_ext ipycomm, then restart_kernel(): the new kernel builds, runs on ipycomm, and a
+    comm made through the comm package reaches its client."""
+    assert run_python(RESTART_IN_PROCESS, IPYCOMM_ACTIVATE="1") == [
+        *["ipycomm.manager", "ipycomm.manager", "True"],
+        *["ipycomm.comm", "t", "1"],
+    ]
+
+
+def test_an_in_process_restart_with_activation_off_gives_a_stock_kernel() -> None:
+    """With IPYCOMM_ACTIVATE=0, a kernel restarted after %load_ext builds on the stock layer, and
+    the comm package serves ipykernel's objects to it."""
+    assert run_python(RESTART_IN_PROCESS, IPYCOMM_ACTIVATE="0") == [
+        *["ipycomm.manager", "ipykernel.comm.manager", "True"],
+        "ipykernel.comm.comm",
+    ]
 
 
 def test_import_installs_into_an_in_process_kernel_when_activation_is_off() -> None:
@@ -97,14 +128,7 @@ def test_import_installs_into_an_in_process_kernel_when_activation_is_off() -> N
         "km.kernel.shell.run_cell('import ipycomm')\n"
         "print(type(km.kernel.comm_manager).__module__)\nkm.shutdown_kernel()\n"
     )
-    env = {"IPYCOMM_ACTIVATE": "0", "PATH": ""}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    first, second = done.stdout.split()
-    assert first != "ipycomm.manager"
-    assert second == "ipycomm.manager"
+    assert run_python(code, IPYCOMM_ACTIVATE="0") == ["ipykernel.comm.manager", "ipycomm.manager"]
 
 
 def test_python_processes_that_are_not_kernels_import_nothing_of_it() -> None:
@@ -120,3 +144,47 @@ def test_python_processes_that_are_not_kernels_import_nothing_of_it() -> None:
         check=True,
     )
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_start_up_finder_waits_for_ipykernel_and_then_leaves() -> None:
+    """The finder is on sys.meta_path until ipykernel.ipkernel is imported, and gone after."""
+    code = (
+        "import sys\n"
+        "def watching(): return any(type(f).__name__ == '_KernelModuleFinder' "
+        "for f in sys.meta_path)\n"
+        "print(watching())\n"
+        "import ipykernel.ipkernel\n"
+        "print(watching(), 'ipycomm.kernel.activation' in sys.modules)\n"
+    )
+    assert run_python(code) == ["True", "False", "True"]
+    assert run_python(code, IPYCOMM_ACTIVATE="No") == ["False", "False", "False"]
+
+
+FAILING_INSTALL = """
+import ipycomm
+from ipykernel.inprocess.manager import InProcessKernelManager
+km = InProcessKernelManager()
+km.start_kernel()
+k = km.kernel
+
+class Refusing(dict):
+    def __setitem__(self, key, value):
+        raise RuntimeError("refused " + key)
+
+k.control_handlers = Refusing(k.control_handlers)  # the last step of install() fails
+before = (k.comm_manager, dict(k.shell_handlers), k.iopub_thread._really_send)
+try:
+    ipycomm.install(k)
+except RuntimeError as err:
+    print(err)
+after = (k.comm_manager, dict(k.shell_handlers), k.iopub_thread._really_send)
+print(after == before, "_publish_status_and_flush" in vars(k))
+km.shutdown_kernel()
+"""
+
+
+def test_an_install_that_fails_half_way_leaves_the_kernel_as_it_was() -> None:
+    """install() puts back the manager, handlers and wrapped methods it changed before failing."""
+    words = run_python(FAILING_INSTALL, IPYCOMM_ACTIVATE="0")
+    assert words[0] == "refused"  # after the shell handlers and the idle drain were hooked
+    assert words[2:] == ["True", "False"]
