@@ -1,10 +1,11 @@
-"""Installing ipycomm into a running ipykernel: its shell and control handlers, the ``comm``
-package's provider, and the manager installed in this process.
+"""Installing ipycomm into a running ipykernel: its shell and control handlers, and the
+``comm`` package's provider.
 
 After :func:`install`, ``kernel.comm_manager`` is an ipycomm :class:`CommManager`, the kernel's
 comm_open, comm_msg, comm_close and comm_info_request handlers route to it, and
-``comm.create_comm()`` / ``comm.get_comm_manager()`` return ipycomm objects, so ipywidgets and
-every other ``comm`` user run on it.
+``comm.create_comm()`` / ``comm.get_comm_manager()`` return ipycomm objects while that kernel is
+the running one, so ipywidgets and every other ``comm`` user run on it. Installing either
+succeeds or leaves the kernel as it was.
 """
 
 from __future__ import annotations
