@@ -114,7 +114,7 @@ def _widgets(part: str, name: str) -> Pick:
     """One ipywidgets figure (None when the page never saw it: the stock view that froze)."""
 
     def pick(r: dict[str, Any]) -> float | None:
-        value = r["widgets"][part][name]
+        value = r[part][name]
         return None if value is None else float(value)
 
     return pick
@@ -123,19 +123,19 @@ def _widgets(part: str, name: str) -> Pick:
 def _widget_figures() -> list[Figure]:
     return [
         Figure("IntSlider 20k push: cell start to view at final value (ms)", "widgets",
-               _widgets("push", "final_ms"), "lower", 0),
+               _widgets("widget_push", "final_ms"), "lower", 0),
         Figure("IntSlider 20k push: kernel loop (ms)", "widgets",
-               _widgets("push", "loop_ms"), None, 0),
+               _widgets("widget_push", "loop_ms"), None, 0),
         Figure("IntSlider 20k push: view at final value after the loop ended (ms)", "widgets",
-               _widgets("push", "after_loop_ms"), "lower", 0),
+               _widgets("widget_push", "after_loop_ms"), "lower", 0),
         Figure("IntSlider 20k push: print shown before the final value (1 = yes)", "widgets",
-               _widgets("push", "printed_first"), None, 0),
+               _widgets("widget_push", "printed_first"), None, 0),
         Figure("IntSlider 20k push: rate-limit warning shown (1 = yes)", "widgets",
-               _widgets("push", "warned"), None, 0),
+               _widgets("widget_push", "warned"), None, 0),
         Figure("frozen page: other page's view at final value after cell start (ms)", "widgets",
-               _widgets("frozen", "other_final_ms"), "lower", 0),
+               _widgets("frozen_page", "other_final_ms"), "lower", 0),
         Figure("frozen page: cell done (its print shown) after start (ms)", "widgets",
-               _widgets("frozen", "cell_done_ms"), "lower", 0),
+               _widgets("frozen_page", "cell_done_ms"), "lower", 0),
         Figure("frozen page: woken page's view at final value after waking (ms)", "widgets",
-               _widgets("frozen", "woken_final_ms"), "lower", 0),
+               _widgets("frozen_page", "woken_final_ms"), "lower", 0),
     ]  # fmt: skip
