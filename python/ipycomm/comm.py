@@ -58,6 +58,8 @@ class Comm:
         #: Run this comm's handlers on the kernel's main thread, between cells
         #: (:func:`ipycomm.on_main_thread`).
         self.on_main_thread = False
+        #: Held while one of this comm's handlers runs (ipycomm.dispatch).
+        self.handler_lock = threading.RLock()
         self._requests = CommRequests(self, manager)
         # A secondary comm is opened by its peer: it is live from the start.
         self._closed = primary

@@ -16,26 +16,27 @@ from typing import Any
 
 
 class HandlerLocks:
-    """One re-entrant lock per comm id (re-entrant: a handler may call another handler of its
-    own comm, as tests and some libraries do)."""
+    """One re-entrant lock per comm (re-entrant: a handler may call another handler of its own
+    comm, as tests and some libraries do). An ipycomm Comm carries its own, so the lock lives
+    exactly as long as the comm; comms carried over from the stock layer get one here."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
 
-    def lock_for(self, comm_id: str) -> threading.RLock:
+    def lock_for(self, comm: Any) -> threading.RLock:
+        own = getattr(comm, "handler_lock", None)
+        if own is not None:
+            return own  # type: ignore[no-any-return]
         with self._guard:
-            lock = self._locks.get(comm_id)
+            lock = self._locks.get(comm.comm_id)
             if lock is None:
-                lock = self._locks[comm_id] = threading.RLock()
+                lock = self._locks[comm.comm_id] = threading.RLock()
             return lock
 
     def forget(self, comm_id: str) -> None:
         with self._guard:
             self._locks.pop(comm_id, None)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 def hand_to_main(comm: Any, run: Callable[[], None], call_on_main: Callable[..., bool]) -> bool:

@@ -134,7 +134,7 @@ class CommManager(CommRegistry):
     def _open(self, comm: Comm, handler: Callable[[Comm, Message], None], msg: Message) -> None:
         """Run a target's handler for a comm the frontend opened; close it if that raises."""
         try:
-            with self._handler_locks.lock_for(comm.comm_id), self.handling(msg):
+            with self._handler_locks.lock_for(comm), self.handling(msg):
                 handler(comm, msg)
         except Exception as exc:
             reason = f"the handler for comm target {comm.target_name!r} raised {_describe(exc)}"
@@ -190,7 +190,7 @@ class CommManager(CommRegistry):
         if self._on_main(comm, lambda: self._deliver(comm, callback, handle, msg)):
             return
         try:
-            with self._handler_locks.lock_for(comm.comm_id):
+            with self._handler_locks.lock_for(comm):
                 handle(msg)
         except Exception as exc:
             self.transport.report_exception(
