@@ -4,11 +4,13 @@
  * and once per connection however many notebooks share the kernel.
  *
  * A restart keeps the same connection (and its registered targets) but destroys every comm,
- * so restarts are reported here too. Each connection is also one flow-control reader (reader.ts).
+ * so restarts are reported here too. Each connection is also one flow-control reader (reader.ts),
+ * and chunks and reassembles large comm messages (src/chunks/).
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
+import { canChunk, watchChunks } from '../chunks/connection';
 import { watchCredits } from './reader';
 import { refuseUnknownTargets } from './unknowntargets';
 
@@ -89,7 +91,8 @@ export function registerTargets(
   }
   refuseUnknownTargets(kernel);
   events.onConnection?.(kernel);
-  watchCredits(kernel, targets);
+  const reader = watchCredits(kernel, targets, { chunks: canChunk(kernel) });
+  watchChunks(kernel, reader);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
     if (reason) {

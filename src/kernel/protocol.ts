@@ -31,6 +31,8 @@ export const BATCH_KEY = 'ipycomm_batch';
  * Python (DEFINITIONS_TARGET in widgets/definitions.py). See docs/frontend-targets.md.
  */
 export const DEFINITIONS_TARGET = 'ipycomm.frontend_targets';
+/** The comm data key of a chunk or a transfer notice (CHUNK_KEY in chunks/format.py). */
+export const CHUNK_KEY = 'ipycomm_chunk';
 /** The comm data key of request/reply messages (RPC_KEY in rpc.py). */
 export const RPC_KEY = 'ipycomm_rpc';
 
@@ -46,6 +48,8 @@ export interface ICreditContent {
   batch_targets: string[];
   /** The reader leaves; the kernel forgets it. */
   closing: boolean;
+  /** The reader reassembles chunked messages (docs/chunking.md §1). */
+  chunks?: boolean;
 }
 
 /** comm_open metadata of a comm whose frontend side unpacks batches. */

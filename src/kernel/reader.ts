@@ -31,6 +31,8 @@ export interface ICommReaderOptions {
   window?: number;
   /** Where lost messages are reported; console.warn by default. */
   warn?: (message: string) => void;
+  /** The reader reassembles chunked messages (docs/chunking.md §1). */
+  chunks?: boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export class CommReader {
     this._window = options.window ?? CREDIT_WINDOW;
     this._step = Math.max(1, Math.floor(this._window / 4));
     this._warn = options.warn ?? (message => console.warn(message));
+    this._chunks = options.chunks ?? false;
   }
 
   /** The highest seq taken from the current kernel process, or null before the first. */
@@ -67,8 +70,11 @@ export class CommReader {
     return this._closed;
   }
 
-  /** The kernel sent (and the connection handled) the message numbered `seq`. */
-  receive(seq: number): void {
+  /**
+   * The kernel sent (and the connection handled) the message numbered `seq`. `urgent` (a
+   * chunk: the kernel sends the next ones only as chunks are taken) credits at once.
+   */
+  receive(seq: number, urgent = false): void {
     if (this._closed) {
       return;
     }
@@ -82,7 +88,11 @@ export class CommReader {
       }
       this._last = seq;
     }
-    if (this._credited === null || seq - this._credited >= this._step) {
+    if (
+      urgent ||
+      this._credited === null ||
+      seq - this._credited >= this._step
+    ) {
       this._credit(false);
     }
   }
@@ -106,7 +116,8 @@ export class CommReader {
         seq,
         window: this._window,
         batch_targets: [...this._batchTargets],
-        closing
+        closing,
+        chunks: this._chunks
       });
       this._credited = seq;
     } catch (e) {
@@ -141,6 +152,7 @@ export class CommReader {
   private _credited: number | null = null;
   private _lost = 0;
   private _closed = false;
+  private _chunks: boolean;
 }
 
 /** The parts of a kernel connection flow control uses. */

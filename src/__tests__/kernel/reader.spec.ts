@@ -47,6 +47,7 @@ describe('CommReader', () => {
       reader: 'client-1',
       seq: 17,
       window: 256,
+      chunks: false,
       batch_targets: TARGETS,
       closing: false
     });

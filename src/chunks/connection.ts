@@ -1,0 +1,170 @@
+/**
+ * Puts chunked transfer (docs/chunking.md) into one JupyterLab kernel connection, under every
+ * library that uses it: the connection's `_sendMessage` (where every message leaves for the
+ * websocket) and `_handleMessage` (where every message from the kernel is routed, in order)
+ * are wrapped, so ipywidgets, anywidget or `kernel.createComm` need no change.
+ *
+ * Both are private members of @jupyterlab/services' KernelConnection (checked with 7.x): when
+ * they are missing, messages go whole, as they would without ipycomm, with one warning.
+ */
+import { KernelMessage } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
+import { UUID } from '@lumino/coreutils';
+import type { CommReader } from '../kernel/reader';
+import { CHUNK_KEY, seqOf } from '../kernel/protocol';
+import { Assembler } from './assembler';
+import { chunkData } from './format';
+import { IdleWaiters } from './idle';
+import { Incoming } from './incoming';
+import { Negotiation } from './negotiation';
+import { Outgoing } from './outgoing';
+import { transfers as pageTransfers, Transfers } from './transfers';
+
+type Message = KernelMessage.IMessage;
+
+/** The private members of a KernelConnection that chunking wraps. */
+interface IWrappable {
+  _sendMessage(msg: Message, queue?: boolean): void;
+  _handleMessage(msg: Message): Promise<void>;
+}
+
+/** Whether chunking can be put into this connection. */
+export function canChunk(kernel: unknown): kernel is IWrappable {
+  const k = kernel as Partial<IWrappable>;
+  return (
+    typeof k._sendMessage === 'function' &&
+    typeof k._handleMessage === 'function'
+  );
+}
+
+/** Statuses after which the kernel process that chunks were for is gone. */
+const GONE = new Set(['restarting', 'autorestarting', 'dead']);
+
+/** The one warning for connections that cannot be wrapped (say, a JupyterLab with new internals). */
+let warnedUnwrappable = false;
+
+/**
+ * Makes the connection chunk what it sends and reassemble what it receives. `reader` (the
+ * connection's flow-control reader) credits each chunk at once. Returns false (messages then
+ * go whole) when the connection cannot be wrapped.
+ */
+export function watchChunks(
+  kernel: Kernel.IKernelConnection,
+  reader: CommReader,
+  transfers: Transfers = pageTransfers
+): boolean {
+  if (!canChunk(kernel)) {
+    if (!warnedUnwrappable) {
+      warnedUnwrappable = true;
+      console.warn(
+        'ipycomm: this JupyterLab kernel connection cannot be wrapped; large comm messages ' +
+          'go whole, and messages over the server websocket limit are lost'
+      );
+    }
+    return false;
+  }
+  new ChunkedConnection(kernel, reader, transfers).install();
+  return true;
+}
+
+type Wrapped = Kernel.IKernelConnection & IWrappable;
+
+/** The chunking parts of one connection, and the wrapping that routes messages to them. */
+class ChunkedConnection {
+  constructor(kernel: Wrapped, reader: CommReader, transfers: Transfers) {
+    this._kernel = kernel;
+    this._reader = reader;
+    this._send = kernel._sendMessage.bind(kernel);
+    this._handle = kernel._handleMessage.bind(kernel);
+    this._negotiation = new Negotiation(async () => {
+      const reply = await kernel.requestCommInfo({ target_name: CHUNK_KEY });
+      return reply.content;
+    });
+    const warn = (message: string) => console.warn(message);
+    this._outgoing = new Outgoing({
+      kernelId: kernel.id,
+      negotiation: this._negotiation,
+      transfers,
+      send: msg => this._send(msg),
+      create: (commId, data, buffers) => this._create(commId, data, buffers),
+      idle: msgId => this._waiters.wait(msgId),
+      newId: () => UUID.uuid4(),
+      warn
+    });
+    this._incoming = new Incoming({
+      kernelId: kernel.id,
+      assembler: new Assembler(),
+      transfers,
+      outgoing: this._outgoing,
+      sendCancel: (commId, transfer) =>
+        this._send(
+          this._create(commId, chunkData({ transfer, cancel: true }), [])
+        ),
+      warn
+    });
+  }
+
+  install(): void {
+    const kernel = this._kernel;
+    kernel._sendMessage = (msg: Message, queue = true) => {
+      if (!this._outgoing.take(msg)) {
+        this._send(msg, queue);
+      }
+    };
+    kernel._handleMessage = (msg: Message) => this._onMessage(msg);
+    kernel.statusChanged.connect((_, status) => {
+      if (GONE.has(status)) {
+        this._gone(
+          status === 'dead' ? 'the kernel died' : 'the kernel restarted'
+        );
+        this._negotiation.reset();
+      }
+    });
+    kernel.disposed.connect(() => this._gone('the connection closed'));
+    void this._negotiation.resolve();
+  }
+
+  private _onMessage(msg: Message): Promise<void> {
+    this._waiters.observe(msg);
+    const taken = this._incoming.take(msg);
+    if (taken.kind !== 'swallow') {
+      return this._handle(taken.kind === 'deliver' ? taken.msg : msg);
+    }
+    // A chunk: JupyterLab never sees it, so flow control is told here, and credits at once.
+    const seq = seqOf(msg.metadata);
+    if (seq !== null) {
+      this._reader.receive(seq, true);
+    }
+    return Promise.resolve();
+  }
+
+  private _create(
+    commId: string,
+    data: KernelMessage.ICommMsgMsg['content']['data'],
+    buffers: ArrayBuffer[]
+  ): KernelMessage.ICommMsgMsg {
+    return KernelMessage.createMessage({
+      msgType: 'comm_msg',
+      channel: 'shell',
+      session: this._kernel.clientId,
+      username: this._kernel.username,
+      content: { comm_id: commId, data },
+      buffers
+    });
+  }
+
+  private _gone(reason: string): void {
+    this._waiters.rejectAll(reason);
+    this._outgoing.reset(reason);
+    this._incoming.reset(reason);
+  }
+
+  private _kernel: Wrapped;
+  private _reader: CommReader;
+  private _send: IWrappable['_sendMessage'];
+  private _handle: IWrappable['_handleMessage'];
+  private _negotiation: Negotiation;
+  private _outgoing: Outgoing;
+  private _incoming: Incoming;
+  private _waiters = new IdleWaiters();
+}

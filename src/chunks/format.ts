@@ -1,0 +1,132 @@
+/**
+ * Chunked transfer on the wire (docs/chunking.md §2 and §4), page side: what a chunk or a
+ * notice carries in its comm data, the payload byte stream a message is cut from, and pure
+ * validation of what the kernel sends. Mirrors python/ipycomm/chunks/format.py.
+ */
+import { CHUNK_KEY } from '../kernel/protocol';
+import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
+
+/** What every chunk says about its transfer; `size` and `parts` are on chunk 0 only. */
+export interface IChunkHeader {
+  transfer: string;
+  index: number;
+  count: number;
+  size?: number;
+  parts?: number[];
+}
+
+/** What a comm message under CHUNK_KEY is: one chunk, or a notice about a transfer. */
+export type Chunked =
+  | { kind: 'chunk'; header: IChunkHeader }
+  | { kind: 'cancel'; transfer: string }
+  | { kind: 'error'; transfer: string; error: string };
+
+/** A buffer as messages carry them. */
+export type Buffer = ArrayBuffer | ArrayBufferView;
+
+/** A message's payload: the UTF-8 JSON of its data, then each buffer (as bytes). */
+export interface IPayload {
+  parts: Uint8Array[];
+  size: number;
+}
+
+/** The comm data of a chunk or notice. */
+export function chunkData(body: IJSONObject): IJSONObject {
+  return { [CHUNK_KEY]: body };
+}
+
+/** Whether a comm message's data is a chunk or a notice (it may still be malformed). */
+export function isChunked(data: unknown): boolean {
+  return isObject(data) && CHUNK_KEY in data;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Validates the data of a chunk or notice, naming what is wrong. */
+export function parseChunked(data: unknown): Result<Chunked> {
+  const body = isObject(data) ? data[CHUNK_KEY] : undefined;
+  if (!isObject(body) || typeof body.transfer !== 'string' || !body.transfer) {
+    return fail(
+      `${CHUNK_KEY} must be an object with a transfer id, got ${preview(body)}`
+    );
+  }
+  const { transfer } = body;
+  if (body.cancel === true) {
+    return ok({ kind: 'cancel', transfer });
+  }
+  if (typeof body.error === 'string') {
+    return ok({ kind: 'error', transfer, error: body.error });
+  }
+  const { index, count } = body;
+  if (!isCount(index) || !isCount(count) || index >= count) {
+    return fail(
+      `chunk of transfer ${transfer}: bad index ${preview(index)} of ${preview(count)}`
+    );
+  }
+  const header: IChunkHeader = { transfer, index, count };
+  if (index === 0) {
+    const { size, parts } = body;
+    const lengths = Array.isArray(parts) ? parts : [];
+    if (!isCount(size) || lengths.length === 0 || !lengths.every(isCount)) {
+      return fail(
+        `chunk 0 of transfer ${transfer} must give its size and parts`
+      );
+    }
+    const sum = (lengths as number[]).reduce((a, b) => a + b, 0);
+    if (sum !== size) {
+      return fail(
+        `chunk 0 of transfer ${transfer}: parts sum to ${sum}, not ${size}`
+      );
+    }
+    header.size = size;
+    header.parts = lengths as number[];
+  }
+  return ok({ kind: 'chunk', header });
+}
+
+function bytesOf(buffer: Buffer): Uint8Array {
+  return ArrayBuffer.isView(buffer)
+    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new Uint8Array(buffer);
+}
+
+/** The payload of a message with this data and these buffers. */
+export function payloadOf(
+  data: unknown,
+  buffers: ReadonlyArray<Buffer>
+): IPayload {
+  const parts = [
+    new TextEncoder().encode(JSON.stringify(data ?? {})),
+    ...buffers.map(bytesOf)
+  ];
+  return { parts, size: parts.reduce((n, part) => n + part.byteLength, 0) };
+}
+
+/**
+ * An upper bound of a message's payload, cheap enough for every message: buffer bytes plus
+ * three bytes per UTF-16 unit of its JSON (UTF-8 never needs more).
+ */
+export function payloadBound(
+  data: unknown,
+  buffers: ReadonlyArray<Buffer>
+): number {
+  let size = 0;
+  for (const buffer of buffers) {
+    size += buffer.byteLength;
+  }
+  return size + 3 * (JSON.stringify(data ?? {})?.length ?? 0);
+}
+
+/** Sizes for people: 12.5 MB, 1.0 GB (decimal, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}

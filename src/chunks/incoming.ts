@@ -1,0 +1,177 @@
+/**
+ * The kernel → page side of chunked transfer for one kernel connection (docs/chunking.md):
+ * takes every chunk and notice the kernel publishes before JupyterLab's comm handling sees
+ * it, and hands on one ordinary message once a chunked one is whole. Notices about the page's
+ * own transfers (the kernel refused one, or cancelled) stop them.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+import type { Assembler } from './assembler';
+import { formatBytes, IChunkHeader, isChunked, parseChunked } from './format';
+import type { Outgoing } from './outgoing';
+import type { Transfers } from './transfers';
+
+type CommMsg = KernelMessage.ICommMsgMsg;
+
+/** What to do with a message from the kernel. */
+export type Taken =
+  { kind: 'pass' } | { kind: 'swallow' } | { kind: 'deliver'; msg: CommMsg };
+
+const SWALLOW: Taken = { kind: 'swallow' };
+
+export interface IIncomingDeps {
+  kernelId: string;
+  assembler: Assembler;
+  transfers: Transfers;
+  outgoing: Outgoing;
+  /** Tells the kernel to stop sending one of its transfers. */
+  sendCancel(commId: string, transfer: string): void;
+  warn(message: string): void;
+}
+
+export class Incoming {
+  constructor(deps: IIncomingDeps) {
+    this._deps = deps;
+  }
+
+  take(msg: KernelMessage.IMessage): Taken {
+    if (msg.channel !== 'iopub') {
+      return { kind: 'pass' };
+    }
+    const type = msg.header.msg_type;
+    if (type === 'comm_close') {
+      this.commClosed((msg as KernelMessage.ICommCloseMsg).content.comm_id);
+      return { kind: 'pass' };
+    }
+    if (type !== 'comm_msg' || !isChunked((msg as CommMsg).content.data)) {
+      return { kind: 'pass' };
+    }
+    return this._takeChunked(msg as CommMsg);
+  }
+
+  /** The comm closed: its partial messages, both ways, are gone. */
+  commClosed(commId: string): void {
+    for (const partial of this._deps.assembler.dropComm(commId)) {
+      this._deps.transfers.finish(
+        partial.transfer,
+        'failed',
+        'the comm closed'
+      );
+    }
+    this._deps.outgoing.stopComm(commId, 'the comm closed');
+  }
+
+  /** A new kernel process or no connection: every partial message is gone. */
+  reset(reason: string): void {
+    for (const partial of this._deps.assembler.clear()) {
+      this._deps.transfers.finish(partial.transfer, 'failed', reason);
+    }
+  }
+
+  private _takeChunked(msg: CommMsg): Taken {
+    const commId = msg.content.comm_id;
+    const parsed = parseChunked(msg.content.data);
+    if (!parsed.ok) {
+      this._deps.warn(
+        `ipycomm: ignored a malformed chunk on comm ${commId}: ${parsed.error}`
+      );
+      return SWALLOW;
+    }
+    const chunked = parsed.value;
+    if (chunked.kind === 'cancel') {
+      this._stop(chunked.transfer, 'cancelled', 'cancelled by the kernel');
+    } else if (chunked.kind === 'error') {
+      this._deps.warn(
+        `ipycomm: the kernel refused a transfer on comm ${commId}: ${chunked.error}`
+      );
+      this._stop(chunked.transfer, 'failed', chunked.error);
+    } else {
+      return this._takeChunk(msg, chunked.header);
+    }
+    return SWALLOW;
+  }
+
+  private _takeChunk(msg: CommMsg, header: IChunkHeader): Taken {
+    const commId = msg.content.comm_id;
+    const { transfer } = header;
+    if (this._dropped.has(transfer)) {
+      if (header.index === header.count - 1) {
+        this._dropped.delete(transfer);
+      }
+      return SWALLOW; // the rest of a transfer already dropped
+    }
+    const slice = msg.buffers?.[0];
+    if (msg.buffers?.length !== 1 || slice === undefined) {
+      this._drop(
+        commId,
+        header,
+        `chunk ${header.index} must carry exactly one buffer`
+      );
+      return SWALLOW;
+    }
+    if (header.index === 0) {
+      this._started(commId, transfer, header.size ?? 0);
+    }
+    const result = this._deps.assembler.accept(commId, header, slice);
+    if (!result.ok) {
+      this._drop(commId, header, result.error);
+      return SWALLOW;
+    }
+    if (result.value === null) {
+      const partial = this._deps.assembler.partials.find(
+        p => p.transfer === transfer
+      );
+      this._deps.transfers.progress(transfer, partial?.received ?? 0);
+      return SWALLOW;
+    }
+    this._deps.transfers.finish(transfer, 'done');
+    const { data, buffers } = result.value;
+    return {
+      kind: 'deliver',
+      msg: { ...msg, content: { ...msg.content, data }, buffers }
+    };
+  }
+
+  private _started(commId: string, transfer: string, size: number): void {
+    this._deps.transfers.start({
+      id: transfer,
+      kernelId: this._deps.kernelId,
+      commId,
+      direction: 'receive',
+      size,
+      cancel: () => {
+        this._deps.assembler.drop(transfer);
+        this._deps.sendCancel(commId, transfer);
+      }
+    });
+  }
+
+  /** A notice about a transfer: whichever side of it this page holds stops. */
+  private _stop(
+    transfer: string,
+    state: 'cancelled' | 'failed',
+    reason: string
+  ): void {
+    this._deps.assembler.drop(transfer);
+    this._deps.outgoing.sender(transfer)?.stop();
+    this._deps.transfers.finish(transfer, state, reason);
+  }
+
+  /** Drops a transfer that went wrong, and tells the kernel to stop sending the rest. */
+  private _drop(commId: string, header: IChunkHeader, error: string): void {
+    const { transfer } = header;
+    const partial = this._deps.assembler.drop(transfer);
+    const got = partial ? ` after ${formatBytes(partial.received)}` : '';
+    this._deps.warn(
+      `ipycomm: dropped a message from the kernel${got}: ${error}`
+    );
+    this._deps.transfers.finish(transfer, 'failed', error);
+    if (header.index < header.count - 1) {
+      this._dropped.add(transfer);
+      this._deps.sendCancel(commId, transfer);
+    }
+  }
+
+  private _deps: IIncomingDeps;
+  /** Transfers dropped before their last chunk: the rest of their chunks are ignored. */
+  private _dropped = new Set<string>();
+}

@@ -1,0 +1,146 @@
+/**
+ * Sends one chunked message to the kernel (docs/chunking.md §2–4), page side: at most WINDOW
+ * chunks in flight, the next one sent when the kernel's idle status for an earlier one comes
+ * back, progress as the bytes the kernel has taken.
+ *
+ * The last chunk is the original message (its msg_id, so its caller's future completes as if
+ * the message had gone whole). A transfer that stops early sends a cancel notice under the
+ * original header instead, so the kernel drops its partial message and the caller's future
+ * still completes: ipywidgets, for one, waits for that idle before it sends again.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+import { chunkData, IPayload } from './format';
+import { chunkCount, chunksOf, IChunk } from './splitter';
+
+/** Chunks in flight at most. */
+export const WINDOW = 4;
+
+type CommMsg = KernelMessage.ICommMsgMsg;
+
+export interface ISenderDeps {
+  /** Puts a message on the websocket, bypassing chunking. */
+  send(msg: KernelMessage.IMessage): void;
+  /** A fresh comm_msg on the comm with this data and buffers. */
+  create(data: CommMsg['content']['data'], buffers: ArrayBuffer[]): CommMsg;
+  /** Resolves when the kernel reports idle for the message; rejects if it never will. */
+  idle(msgId: string): Promise<void>;
+  /** The kernel has taken `done` bytes. */
+  progress(done: number): void;
+}
+
+export class ChunkSender {
+  constructor(
+    original: CommMsg,
+    payload: IPayload,
+    chunkSize: number,
+    transfer: string,
+    deps: ISenderDeps
+  ) {
+    this._original = original;
+    this._chunks = chunksOf(payload, chunkSize, transfer);
+    this._count = chunkCount(payload.size, chunkSize);
+    this._chunkSize = chunkSize;
+    this._size = payload.size;
+    this._transfer = transfer;
+    this._deps = deps;
+  }
+
+  get transfer(): string {
+    return this._transfer;
+  }
+
+  /**
+   * Sends every chunk; resolves once the kernel has taken the last (true), or the transfer
+   * stopped (false).
+   */
+  async run(): Promise<boolean> {
+    const inFlight = new Map<number, Promise<void>>();
+    for (let index = 0; index < this._count && !this._stopped; index++) {
+      if (inFlight.size >= WINDOW) {
+        await this._settleOldest(inFlight);
+        if (this._stopped) {
+          return false;
+        }
+      }
+      const next = this._chunks.next();
+      if (next.done) {
+        break;
+      }
+      inFlight.set(index, this._sendChunk(index, next.value));
+    }
+    while (inFlight.size > 0 && !this._stopped) {
+      await this._settleOldest(inFlight);
+    }
+    return !this._stopped;
+  }
+
+  /** Stops before the last chunk (cancelled, refused, the comm closed); false if too late. */
+  stop(): boolean {
+    if (this._stopped || this._lastSent) {
+      return false;
+    }
+    this._stopped = true;
+    const notice = chunkData({ transfer: this._transfer, cancel: true });
+    const msg: CommMsg = {
+      ...this._original,
+      content: { ...this._original.content, data: notice },
+      buffers: []
+    };
+    try {
+      this._deps.send(msg);
+    } catch {
+      // The connection is gone: so is the kernel's partial message.
+    }
+    return true;
+  }
+
+  get stopped(): boolean {
+    return this._stopped;
+  }
+
+  private _sendChunk(index: number, chunk: IChunk): Promise<void> {
+    const data = chunkData({ ...chunk.header });
+    const last = index === this._count - 1;
+    const msg: CommMsg = last
+      ? {
+          ...this._original,
+          content: { ...this._original.content, data },
+          buffers: [chunk.slice]
+        }
+      : this._deps.create(data, [chunk.slice]);
+    this._lastSent = last;
+    this._deps.send(msg);
+    const done = Math.min(this._size, (index + 1) * this._chunkSize);
+    return this._deps.idle(msg.header.msg_id).then(() => {
+      if (!this._stopped) {
+        this._deps.progress(done);
+      }
+    });
+  }
+
+  private async _settleOldest(
+    inFlight: Map<number, Promise<void>>
+  ): Promise<void> {
+    const [index, oldest] = inFlight.entries().next().value as [
+      number,
+      Promise<void>
+    ];
+    inFlight.delete(index);
+    try {
+      await oldest;
+    } catch {
+      // The kernel will never report idle (it restarted, the connection went away).
+      this._stopped = true;
+    }
+  }
+
+  private _original: CommMsg;
+  private _chunks: Generator<IChunk>;
+  private _count: number;
+  private _chunkSize: number;
+  private _size: number;
+  private _transfer: string;
+  private _deps: ISenderDeps;
+  private _stopped = false;
+  private _lastSent = false;
+}
