@@ -118,15 +118,3 @@ export function payloadBound(
   }
   return size + 3 * (JSON.stringify(data ?? {})?.length ?? 0);
 }
-
-/** Sizes for people: 12.5 MB, 1.0 GB (decimal, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}

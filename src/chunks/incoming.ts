@@ -6,7 +6,8 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import type { Assembler } from './assembler';
-import { formatBytes, IChunkHeader, isChunked, parseChunked } from './format';
+import { formatBytes } from '../util/bytes';
+import { IChunkHeader, isChunked, parseChunked } from './format';
 import type { Outgoing } from './outgoing';
 import type { Transfers } from './transfers';
 

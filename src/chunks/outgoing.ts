@@ -6,7 +6,8 @@
  * and go out in order afterwards. Messages on other comms never wait.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import { formatBytes, payloadBound, payloadOf } from './format';
+import { formatBytes } from '../util/bytes';
+import { payloadBound, payloadOf } from './format';
 import type { Negotiation } from './negotiation';
 import { ChunkSender } from './sender';
 import type { Transfers } from './transfers';

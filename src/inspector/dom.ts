@@ -4,7 +4,7 @@
  */
 import { el } from '../widgets/view';
 import { ICommStats } from './commstats';
-import { formatBytes } from './messagelog';
+import { formatBytes } from '../util/bytes';
 
 export function button(
   label: string,

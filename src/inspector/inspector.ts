@@ -4,6 +4,8 @@
  * textContent, never as HTML. Redraws at most once per frame, so a drag does not flood the DOM.
  */
 import { Widget } from '@lumino/widgets';
+import { TransferList } from '../chunks/progressview';
+import { transfers } from '../chunks/transfers';
 import { frameScheduler } from '../util/coalesce';
 import { parseUserJson } from '../util/json';
 import { el } from '../widgets/view';
@@ -29,6 +31,7 @@ export class CommInspector extends Widget {
 
   dispose(): void {
     this.model.changed.disconnect(this._schedule, this);
+    this._transfers?.dispose();
     super.dispose();
   }
 
@@ -46,6 +49,7 @@ export class CommInspector extends Widget {
       this._kernel,
       this._notice,
       this._buildComms(),
+      this._buildTransfers(),
       this._buildTargets(),
       this._buildLog()
     );
@@ -63,6 +67,21 @@ export class CommInspector extends Widget {
       button('Send', () => void this._send(), 'jp-mod-accept')
     );
     return section('Live comms', this._comms, this._sendBox, sendRow);
+  }
+
+  /** Large messages in flight on any kernel of the page (docs/chunking.md), with Cancel. */
+  private _buildTransfers(): HTMLElement {
+    this._transfers = new TransferList(transfers, () => true, false, true);
+    const empty = el(
+      'div',
+      'jp-ipycomm-inspector-empty',
+      'No transfers in flight'
+    );
+    const node = section('Transfers', this._transfers.node, empty);
+    this._transfers.node.addEventListener('ipycomm-transfers-rendered', () => {
+      empty.hidden = !this._transfers!.node.hidden;
+    });
+    return node;
   }
 
   private _buildTargets(): HTMLElement {
@@ -210,6 +229,7 @@ export class CommInspector extends Widget {
     this._render();
   }
 
+  private _transfers: TransferList | null = null;
   private _scheduled = false;
   private _actionNotice = '';
   private _kernel!: HTMLDivElement;

@@ -5,6 +5,7 @@
  */
 import { preview } from '../util/json';
 import { ICommEvent } from './traffic';
+import { formatBytes } from '../util/bytes';
 
 const LOG_LIMIT = 500;
 
@@ -78,17 +79,6 @@ export function filterLog(
   filter: string
 ): ICommEvent[] {
   return events.filter(event => matchesFilter(event, filter));
-}
-
-/** 1234 → "1.2 kB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) {
-    return `${bytes} B`;
-  }
-  if (bytes < 1e6) {
-    return `${(bytes / 1e3).toFixed(1)} kB`;
-  }
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 const ARROWS = { in: '←', out: '→' };

@@ -4,7 +4,12 @@
  * view sent, as visible text (not only a disabled look or a console message).
  */
 import { Widget } from '@lumino/widgets';
+import { TransferList } from '../chunks/progressview';
+import { transfers } from '../chunks/transfers';
+import { el } from '../util/dom';
 import type { IWidgetModel } from './api';
+
+export { el };
 
 export abstract class CommView extends Widget {
   constructor(model: IWidgetModel) {
@@ -28,7 +33,19 @@ export abstract class CommView extends Widget {
     clear.setAttribute('aria-label', 'Clear output');
     clear.addEventListener('click', () => this.model.clearOutputs(this));
     this._outputs.append(this._outputList, clear);
-    this.node.append(this.body, this._status, this._error, this._outputs);
+    // Large messages on this comm, either way (docs/chunking.md): progress, Cancel, failures.
+    this._transfers = new TransferList(
+      transfers,
+      t => t.commId === model.commId && t.kernelId === model.kernelId,
+      true
+    );
+    this.node.append(
+      this.body,
+      this._transfers.node,
+      this._status,
+      this._error,
+      this._outputs
+    );
     model.changed.connect(this._onModelChanged, this);
   }
 
@@ -39,6 +56,7 @@ export abstract class CommView extends Widget {
       return;
     }
     this.model.changed.disconnect(this._onModelChanged, this);
+    this._transfers.dispose();
     super.dispose();
   }
 
@@ -82,22 +100,9 @@ export abstract class CommView extends Widget {
     this._outputs.hidden = outputs.length === 0;
   }
 
+  private _transfers: TransferList;
   private _status: HTMLDivElement;
   private _error: HTMLDivElement;
   private _outputs: HTMLDivElement;
   private _outputList: HTMLDivElement;
-}
-
-/** A small helper for creating elements with a class. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
 }

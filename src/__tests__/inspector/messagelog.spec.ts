@@ -1,11 +1,11 @@
 import {
   describeEvent,
   filterLog,
-  formatBytes,
   matchesFilter,
   MessageLog
 } from '../../inspector/messagelog';
 import { ICommEvent } from '../../inspector/traffic';
+import { formatBytes } from '../../util/bytes';
 
 function event(overrides: Partial<ICommEvent> = {}): ICommEvent {
   return {
@@ -102,5 +102,6 @@ describe('describeEvent', () => {
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(1500)).toBe('1.5 kB');
     expect(formatBytes(2500000)).toBe('2.5 MB');
+    expect(formatBytes(1_200_000_000)).toBe('1.2 GB');
   });
 });
