@@ -37,7 +37,7 @@ export class TransferList {
     this._withComm = withComm;
     this.node = el('div', 'jp-ipycomm-transfers');
     this.node.setAttribute('aria-label', 'Transfers in flight');
-    this._failure = el('div', 'jp-ipycomm-error jp-ipycomm-transfer-failure');
+    this._failure = el('div', 'jp-ipycomm-transfer-failure');
     this._failure.setAttribute('role', 'alert');
     this._rows = el('div', 'jp-ipycomm-transfer-rows');
     this.node.append(this._rows, this._failure);
