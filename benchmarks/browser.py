@@ -1,7 +1,7 @@
 """Browser benchmark: ipycomm vs stock in Chromium, timed and measured in the page.
 
     python -m benchmarks.browser [--rounds 3] [--round-trips 60]
-                                 [--figures slider,memory,push,frontend]
+                                 [--figures slider,memory,push,frontend,widgets,large]
                                  [--comms 10000] [--push 20000] [--json PATH]
 
 Each round starts a fresh JupyterLab per side, in alternating order, and runs the specs in
@@ -14,6 +14,9 @@ ui-tests/bench/ against it (one Playwright run per side and round):
 - push (traffic.bench.ts): a cell sends ``--push`` messages on one ``my_widget`` comm as fast
   as it can; how many reach the page (batch items counted), in how many wire messages, and at
   what rate from the first to the last arrival.
+- large (large.bench.ts): 50 MB each way on a comm, an ipywidgets FileUpload of 30 MB through
+  the file chooser, a small echo while 200 MB travel on another comm, and (ipycomm only) a
+  gigabyte page to kernel with the kernel's and the server's peak memory.
 - frontend (frontend.bench.ts, ipycomm only): from running a cell with ``frontend_target`` and
   ``Comm`` to the module's render, the same for a redefinition (hot reload), and the module's
   ``comm.request`` round trip next to a plain comm echo on the same comm.

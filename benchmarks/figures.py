@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-GROUPS = ("slider", "memory", "push", "frontend", "widgets")
+from .large_figures import large_figures
+
+GROUPS = ("slider", "memory", "push", "frontend", "widgets", "large")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -97,6 +99,7 @@ def figures(args: argparse.Namespace) -> list[Figure]:
         Figure("module plain comm echo round trip p50 (ms)", "frontend",
                _frontend("echoMs", 0.5), None),
         *_widget_figures(),
+        *large_figures(Figure),
     ]  # fmt: skip
 
 
