@@ -90,6 +90,11 @@ export class Assembler {
     return wholeOf(s);
   }
 
+  /** The bytes a partial message has so far, or null if it is not partial. */
+  received(transfer: string): number | null {
+    return this._states.get(transfer)?.received ?? null;
+  }
+
   /** Drops one transfer; returns how far it got, or null if it was not partial. */
   drop(transfer: string): IPartial | null {
     const state = this._states.get(transfer);

@@ -107,6 +107,11 @@ class ChunkedConnection {
   install(): void {
     const kernel = this._kernel;
     kernel._sendMessage = (msg: Message, queue = true) => {
+      if (msg.channel === 'shell' && msg.header.msg_type === 'comm_close') {
+        this._incoming.pageClosed(
+          (msg as KernelMessage.ICommCloseMsg).content.comm_id
+        );
+      }
       if (!this._outgoing.take(msg)) {
         this._send(msg, queue);
       }

@@ -49,8 +49,17 @@ export class Incoming {
     return this._takeChunked(msg as CommMsg);
   }
 
-  /** The comm closed: its partial messages, both ways, are gone. */
+  /** The kernel closed the comm: its partial messages, both ways, are gone. */
   commClosed(commId: string): void {
+    this.pageClosed(commId);
+    this._deps.outgoing.stopComm(commId, 'the comm closed');
+  }
+
+  /**
+   * The page closes the comm: what the kernel was sending on it will not be delivered. (The
+   * page's own transfer on it ends first: its close waits behind it.)
+   */
+  pageClosed(commId: string): void {
     for (const partial of this._deps.assembler.dropComm(commId)) {
       this._deps.transfers.finish(
         partial.transfer,
@@ -58,7 +67,6 @@ export class Incoming {
         'the comm closed'
       );
     }
-    this._deps.outgoing.stopComm(commId, 'the comm closed');
   }
 
   /** A new kernel process or no connection: every partial message is gone. */
@@ -112,16 +120,15 @@ export class Incoming {
     if (header.index === 0) {
       this._started(commId, transfer, header.size ?? 0);
     }
+    const before = this._deps.assembler.received(transfer);
     const result = this._deps.assembler.accept(commId, header, slice);
     if (!result.ok) {
-      this._drop(commId, header, result.error);
+      this._drop(commId, header, result.error, before);
       return SWALLOW;
     }
     if (result.value === null) {
-      const partial = this._deps.assembler.partials.find(
-        p => p.transfer === transfer
-      );
-      this._deps.transfers.progress(transfer, partial?.received ?? 0);
+      const received = this._deps.assembler.received(transfer) ?? 0;
+      this._deps.transfers.progress(transfer, received);
       return SWALLOW;
     }
     this._deps.transfers.finish(transfer, 'done');
@@ -158,10 +165,16 @@ export class Incoming {
   }
 
   /** Drops a transfer that went wrong, and tells the kernel to stop sending the rest. */
-  private _drop(commId: string, header: IChunkHeader, error: string): void {
+  private _drop(
+    commId: string,
+    header: IChunkHeader,
+    error: string,
+    received: number | null = null
+  ): void {
     const { transfer } = header;
     const partial = this._deps.assembler.drop(transfer);
-    const got = partial ? ` after ${formatBytes(partial.received)}` : '';
+    const bytes = partial?.received ?? received;
+    const got = bytes !== null ? ` after ${formatBytes(bytes)}` : '';
     this._deps.warn(
       `ipycomm: dropped a message from the kernel${got}: ${error}`
     );
