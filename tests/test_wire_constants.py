@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ipycomm import protocol, rpc
+from ipycomm.chunks import format as chunks
 from ipycomm.flow import wire
 from ipycomm.widgets import definitions
 
@@ -16,6 +17,7 @@ SHARED = {
     "FLOW_KEY": wire.FLOW_KEY,
     "CREDIT_MSG_TYPE": wire.CREDIT_MSG_TYPE,
     "BATCH_KEY": wire.BATCH_KEY,
+    "CHUNK_KEY": chunks.CHUNK_KEY,
     "RPC_KEY": rpc.RPC_KEY,
     "DEFINITIONS_TARGET": definitions.DEFINITIONS_TARGET,
 }

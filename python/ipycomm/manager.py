@@ -22,7 +22,7 @@ from .protocol import (
     parse_open,
 )
 from .registry import CommLike, CommRegistry
-from .transport import Outgoing, Transport, transport_of
+from .transport import Outgoing, Reassembly, Transport, transport_of
 
 log = logging.getLogger("ipycomm")
 
@@ -40,6 +40,8 @@ class CommManager(CommRegistry):
         self.transport = transport_of(transport, kernel, CommManager.transport_for_kernel)
         self._handler_locks = HandlerLocks()
         self._main_thread_targets: set[str] = set()
+        #: Reassembles the frontend's chunked messages; set by the kernel adapter.
+        self.chunks: Reassembly | None = None
 
     @property
     def kernel(self) -> Any:
@@ -143,10 +145,12 @@ class CommManager(CommRegistry):
                 comm.close({"reason": reason})
 
     def comm_msg(self, stream: Any, ident: Any, msg: Message) -> None:
-        """Pass a comm_msg to its comm's on_msg callback; errors are shown, the comm stays open."""
+        """Pass a comm_msg to its comm's on_msg callback; errors are shown, the comm stays open.
+        A chunk is taken in, and its message delivered once whole (docs/chunking.md)."""
         comm, _ = self._addressed_comm(msg, "comm_msg")
-        if comm is not None:
-            self._deliver(comm, "on_msg", comm.handle_msg, msg)
+        whole = msg if comm is None or self.chunks is None else self.chunks.take(comm.comm_id, msg)
+        if comm is not None and whole is not None:
+            self._deliver(comm, "on_msg", comm.handle_msg, whole)
 
     def comm_close(self, stream: Any, ident: Any, msg: Message) -> None:
         """Close a comm on the frontend's request and call its on_close callback."""
@@ -159,6 +163,8 @@ class CommManager(CommRegistry):
         else:
             comm._closed = True  # type: ignore[attr-defined]  # a carried-over comm
         self.unregister_comm(comm)
+        if self.chunks is not None:
+            self.chunks.comm_closed(comm.comm_id)
         self._deliver(comm, "on_close", comm.handle_close, msg)
 
     def comm_info_request(self, stream: Any, ident: Any, msg: Message) -> None:
@@ -178,6 +184,8 @@ class CommManager(CommRegistry):
             }
             targets = sorted(self._targets)
         reply = CommInfoReplyContent(status="ok", comms=comms, targets=targets)  # type: ignore[typeddict-item]
+        if self.chunks is not None:
+            reply["ipycomm"] = self.chunks.info()
         self.transport.reply(stream, ident, msg, "comm_info_reply", reply)
 
     # -- helpers ---------------------------------------------------------------------------------

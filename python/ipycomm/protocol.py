@@ -49,6 +49,8 @@ class CommInfoReplyContent(TypedDict):
     comms: dict[str, CommInfoEntry]
     #: ipycomm's extension to the spec: the target names registered in the kernel.
     targets: list[str]
+    #: What the kernel reassembles (docs/chunking.md §1): version, chunk_size, max_message_size.
+    ipycomm: NotRequired[dict[str, int]]
 
 
 #: The mime type of a view of a comm in an output area: ``display(comm)`` publishes it, and the

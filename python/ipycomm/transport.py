@@ -86,6 +86,22 @@ class Transport(Protocol):
         ...
 
 
+class Reassembly(Protocol):
+    """Where the manager hands the frontend's chunked messages (docs/chunking.md): the kernel
+    adapter plugs in :class:`ipycomm.chunks.Incoming`; without one, chunks are plain messages."""
+
+    def take(self, comm_id: str, msg: Message) -> Message | None:
+        """``msg`` if it is no chunk; None when it is taken in; the whole message after the
+        last chunk of one."""
+        ...
+
+    def comm_closed(self, comm_id: str) -> None: ...
+
+    def info(self) -> dict[str, int]:
+        """The ``ipycomm`` key of the comm_info_reply."""
+        ...
+
+
 def transport_of(
     transport: Transport | None, kernel: Any, for_kernel: Callable[[Any], Transport] | None
 ) -> Transport:

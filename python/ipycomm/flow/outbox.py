@@ -76,6 +76,8 @@ class Outbox:
         self._in_flight = 0
         #: A flush stood back for a message sent at once: the last of those schedules one.
         self._flush_owed = False
+        #: Called after each credit, outside the lock (chunked transfers send on).
+        self._credit_hooks: list[Callable[[CreditContent], None]] = []
 
     @property
     def readers(self) -> Readers:
@@ -124,6 +126,8 @@ class Outbox:
                     return False
                 self._seq += 1
                 self._in_flight += 1
+                if item.on_numbered is not None:
+                    item.on_numbered(self._seq)
                 wire = to_wire(self._seq, [item])
             self._sender.send(wire, self._sent_at_once)
         return True
@@ -159,6 +163,22 @@ class Outbox:
             self._scheduled = self._scheduled or schedule
         if schedule:
             self._sender.schedule(self.flush)
+        for hook in self._credit_hooks:
+            hook(credit)
+
+    def on_credit(self, hook: Callable[[CreditContent], None]) -> None:
+        """Call ``hook(credit)`` after each credit is recorded (on the control thread)."""
+        self._credit_hooks.append(hook)
+
+    def acked(self) -> int | None:
+        """What the readers that set the pace have all taken (see Readers.acked)."""
+        with self._cond:
+            return self._readers.acked()
+
+    def take_chunks(self) -> bool:
+        """Whether the readers reassemble chunked messages (see Readers.take_chunks)."""
+        with self._cond:
+            return self._readers.take_chunks()
 
     def _full(self) -> bool:
         queue = self._queue
@@ -180,14 +200,8 @@ class Outbox:
                 self._scheduled = False
                 wires = self._take()
                 if self._queue:
-                    for name in self._readers.drop_stale(self._seq + 1):
-                        log.warning(
-                            "ipycomm: reader %s sent no credit for %g s while %d messages "
-                            "waited for it; it no longer holds the kernel back until it does",
-                            name,
-                            self._readers.stale_after,
-                            self._queue.live,
-                        )
+                    waiting = f"{self._queue.live} messages"
+                    self._warn_stale(self._readers.drop_stale(self._seq + 1), waiting)
                     wires.extend(self._take())  # whatever the readers left now allow
                 delay = self._readers.seconds_until_stale() if self._queue else None
                 self._cond.notify_all()
@@ -196,6 +210,33 @@ class Outbox:
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
             self._sender.schedule_later(delay, self.flush)
+
+    def _warn_stale(self, names: list[str], waiting: str) -> None:
+        for name in names:
+            log.warning(
+                "ipycomm: reader %s sent no credit for %g s while %s waited for it; "
+                "it no longer holds the kernel back until it does",
+                name,
+                self._readers.stale_after,
+                waiting,
+            )
+
+    def wait_for_taken(self, seq: int | None, recheck: Callable[[], None]) -> bool:
+        """A chunked transfer waits for the readers to take ``seq`` (None: a message still
+        queued here): a reader silent for ``stale_after`` meanwhile stops setting the pace, as
+        for messages in the queue. ``recheck`` runs on the sending thread when the next one
+        would go stale; returns whether it was scheduled (not when no reader holds ``seq``)."""
+        with self._cond:
+            if seq is None:
+                delay: float | None = self._readers.stale_after
+            else:
+                dropped = self._readers.drop_stale(seq, ahead=0)
+                self._warn_stale(dropped, "a chunked transfer")
+                # A reader just dropped lets the transfer go on: look again at once.
+                delay = 0.0 if dropped else self._readers.seconds_until_stale()
+        if delay is not None:
+            self._sender.schedule_later(delay, recheck)
+        return delay is not None
 
     def _take(self) -> list[Wire | Passthrough]:
         """Pop what the credit allows, numbered, bursts packed into batches."""

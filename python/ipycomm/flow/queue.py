@@ -87,6 +87,8 @@ class SendQueue:
                     group.append(self._pop_queued())
                     size += follower.size
             seq += 1
+            if group[0].on_numbered is not None:
+                group[0].on_numbered(seq)  # never batched, so alone in its group
             out.append(to_wire(seq, group))
         return out, seq
 

@@ -39,6 +39,8 @@ class _Reader:
     batch_targets: frozenset[str]
     stale_after: float
     state: str = GATING
+    #: It reassembles chunked messages (docs/chunking.md §1).
+    chunks: bool = False
     #: When messages first had to wait for this reader since its last credit (each credit
     #: makes a new record, so the clock starts again).
     waited_since: float | None = None
@@ -80,6 +82,7 @@ class Readers:
             batch_targets=frozenset(credit["batch_targets"]),
             stale_after=self.stale_after,
             state=BEHIND if behind else GATING,
+            chunks=credit.get("chunks", False),
         )
 
     def _pacing(self) -> list[_Reader]:
@@ -93,20 +96,35 @@ class Readers:
         pacing = self._pacing()
         return min(r.acked + r.window for r in pacing) if pacing else None
 
+    def acked(self) -> int | None:
+        """The highest seq every reader that sets the pace has taken; None when no reader
+        that has spoken sets the pace (then chunks go out freely, docs/chunking.md §3)."""
+        expected = self._readers.get(_EXPECTED)
+        acked = [r.acked for r in self._pacing() if r is not expected]
+        return min(acked) if acked else None
+
+    def take_chunks(self) -> bool:
+        """Whether the kernel may chunk: at least one reader takes part and every one said
+        it reassembles."""
+        real = [r for n, r in self._readers.items() if n != _EXPECTED]
+        return bool(real) and all(r.chunks for r in real)
+
     def unpacks(self, target_name: str) -> bool:
         """Whether every live reader unpacks batches on comms to ``target_name`` (False if none)."""
         readers = self._readers.values()
         return bool(readers) and all(target_name in r.batch_targets for r in readers)
 
-    def drop_stale(self, next_seq: int) -> list[str]:
+    def drop_stale(self, next_seq: int, ahead: int | None = None) -> list[str]:
         """Readers that hold back ``next_seq`` and were silent for ``stale_after`` since
         messages started waiting for them stop setting the pace (until their next credit);
         returns the ids of real readers so marked. Also starts the waiting clock of readers
-        that just began holding messages back."""
+        that just began holding messages back. ``ahead``: how far beyond its credit a reader
+        lets the kernel go (default its window; 0 for a chunked transfer, which waits for the
+        readers to take a given chunk)."""
         now = self._clock()
         dropped = []
         for reader in self._pacing():
-            if next_seq <= reader.acked + reader.window:
+            if next_seq <= reader.acked + (reader.window if ahead is None else ahead):
                 reader.waited_since = None
                 continue
             if reader.waited_since is None:

@@ -6,9 +6,9 @@ the same values, and ``tests/test_wire_constants.py`` fails when the two sides d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from ..protocol import Message, ProtocolError
 
@@ -30,6 +30,8 @@ class CreditContent(TypedDict):
     window: int
     batch_targets: list[str]
     closing: bool
+    #: The reader reassembles chunked messages (docs/chunking.md §1); absent: it does not.
+    chunks: NotRequired[bool]
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Queued(Wire):
     #: The state keys it sets, when it is an update that may merge with later ones (see
     #: :mod:`.coalesce`); None otherwise.
     update_keys: frozenset[str] | None = None
+    #: Called with its seq when the outbox numbers it (under the outbox's lock: it must be
+    #: quick and take no lock): how a chunked transfer learns what the readers have taken.
+    on_numbered: Callable[[int], None] | None = None
     size: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -105,6 +110,12 @@ def parse_credit(msg: Message) -> CreditContent:
     targets = content.get("batch_targets", [])
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         raise ProtocolError(f"{CREDIT_MSG_TYPE}: batch_targets must be a list of strings")
-    return CreditContent(
+    credit = CreditContent(
         reader=reader, seq=seq, window=window, batch_targets=targets, closing=closing
     )
+    chunks = content.get("chunks", False)
+    if not isinstance(chunks, bool):
+        raise ProtocolError(f"{CREDIT_MSG_TYPE}: chunks must be a boolean, got {chunks!r}")
+    if chunks:
+        credit["chunks"] = True
+    return credit

@@ -14,25 +14,16 @@ import logging
 import os
 from typing import Any
 
-from traitlets import Bool
-from traitlets.config import Configurable
-
 from .construction import after_build, wrap_kernel_class
 from .install import install
+from .options import IPyComm, options_of
 
 log = logging.getLogger("ipycomm")
 
 _OFF = {"0", "false", "no", "off"}
 
 
-class IPyComm(Configurable):
-    """ipycomm's kernel options (``c.IPyComm.<name>`` in ipython_kernel_config.py)."""
-
-    activate = Bool(
-        True,
-        help="Make ipycomm the comm layer of the kernel when it starts "
-        "(the environment variable IPYCOMM_ACTIVATE=0 turns it off too).",
-    ).tag(config=True)
+__all__ = ["IPyComm", "activate"]
 
 
 def activate(ipkernel_module: Any) -> None:
@@ -46,7 +37,7 @@ def activate(ipkernel_module: Any) -> None:
 def _activate_in(kernel: Any) -> None:
     logger = getattr(kernel, "log", None) or log
     try:
-        if not IPyComm(parent=kernel).activate:
+        if not options_of(kernel).activate:
             logger.info("ipycomm: not activated (c.IPyComm.activate = False)")
             return
         install(kernel)

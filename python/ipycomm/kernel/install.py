@@ -21,6 +21,7 @@ from ..flow.outbox import Outbox
 from ..flow.wire import CREDIT_MSG_TYPE
 from ..manager import CommManager
 from .construction import building, wrap_kernel_class
+from .options import limits_of
 from .transport import KernelTransport
 
 log = logging.getLogger("ipycomm")
@@ -86,8 +87,9 @@ def _switch(kernel: Any, current: Any) -> CommManager:
     """Replace the kernel's comm layer; on failure, put back everything that was changed."""
     saved = _snapshot(kernel)
     try:
-        transport = KernelTransport(kernel)
+        transport = KernelTransport(kernel, limits_of(kernel))
         manager = CommManager(transport)
+        manager.chunks = transport.incoming
         if current is not None:
             manager.take_over(current)
         kernel.comm_manager = manager

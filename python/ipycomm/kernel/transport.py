@@ -14,6 +14,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from ..chunks.incoming import Incoming
+from ..chunks.limits import Limits
+from ..chunks.outgoing import transfer_of
+from ..chunks.pacer import Pacer
 from ..flow.coalesce import update_keys
 from ..flow.outbox import Outbox
 from ..flow.wire import Queued, parse_credit
@@ -28,14 +32,18 @@ log = logging.getLogger("ipycomm")
 class KernelTransport:
     """Publishes on a kernel's iopub channel through an outbox (docs/flow-control.md)."""
 
-    def __init__(self, kernel: Any) -> None:
+    def __init__(self, kernel: Any, limits: Limits | None = None) -> None:
         self.kernel = kernel
+        self.limits = limits if limits is not None else Limits()
         # Batches are spliced from JSON; another packer gets plain messages only.
         self._json = getattr(kernel.session, "packer", "json") == "json"
         sender = IOPubSender(kernel)
         self.outbox = Outbox(sender)
         # The kernel's own output must not overtake comm messages waiting for credit.
         sender.hold_output_behind(self.outbox.hold_behind)
+        # Chunked transfers (docs/chunking.md): the kernel's own, and the page's.
+        self.pacer = Pacer(self.outbox)
+        self.incoming = Incoming(self.limits, self._notify, self.pacer)
 
     # -- the Transport protocol ------------------------------------------------------------------
 
@@ -49,7 +57,16 @@ class KernelTransport:
                 f"{message.msg_type} on comm {message.comm_id}: data and metadata must be "
                 f"JSON-serializable ({err})"
             ) from err
-        self.outbox.put(
+        size = len(packed if data is None else data) + sum(
+            memoryview(b).nbytes for b in message.buffers
+        )
+        self.limits.check(message.msg_type, message.comm_id, size)
+        if self._chunked(message, data, size):
+            assert data is not None
+            pack, parent = self.kernel.session.pack, self.kernel.get_parent()
+            self.pacer.start(transfer_of(message, data, self.limits.chunk_size, pack, parent))
+            return
+        self.pacer.send(
             Queued(
                 message.msg_type,
                 f"comm-{message.comm_id}".encode(),
@@ -66,6 +83,20 @@ class KernelTransport:
                 update_keys=self._update_keys(message, data),
             )
         )
+
+    def _chunked(self, message: Outgoing, data: bytes | None, size: int) -> bool:
+        """Whether to send ``message`` in chunks: a comm_msg over the chunk size, while the
+        readers reassemble (docs/chunking.md §1)."""
+        return (
+            data is not None
+            and message.msg_type == "comm_msg"
+            and size > self.limits.chunk_size
+            and self.outbox.take_chunks()
+        )
+
+    def _notify(self, comm_id: str, data: dict[str, Any]) -> None:
+        """A notice about a transfer of the page's, on that comm, numbered like any message."""
+        self.publish(Outgoing("comm_msg", comm_id, data))
 
     @staticmethod
     def _update_keys(message: Outgoing, data: bytes | None) -> frozenset[str] | None:
@@ -142,6 +173,10 @@ class KernelTransport:
             log.error("ipycomm ignored a malformed credit: %s", err)
             return
         self.outbox.credit(credit)
+        if credit["closing"]:
+            self.incoming.reader_left(credit["reader"])
+        else:
+            self.incoming.sweep()
 
     def _pack_content(self, content: dict[str, Any]) -> tuple[bytes, bytes | None]:
         """The packed content, and its data alone as JSON when batches may carry it."""

@@ -1,0 +1,140 @@
+"""The chunk wire format (docs/chunking.md §2, §4): the key, the header of a chunk and of a
+notice, their validation, and how a message's payload is cut into chunks.
+
+Pure data, shared by both directions: the kernel reassembles what the page sends with
+:mod:`.assembler`, and cuts what it sends with :func:`split` (:mod:`.pacer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..protocol import ProtocolError
+
+#: The data key of a chunk or a notice; the page defines the same (src/kernel/protocol.ts).
+CHUNK_KEY = "ipycomm_chunk"
+#: How many chunks of one transfer may be on their way beyond what the readers have taken.
+MAX_AHEAD = 4
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One chunk's header. ``size`` and ``parts`` are set on chunk 0 only."""
+
+    transfer: str
+    index: int
+    count: int
+    size: int | None = None
+    parts: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice about a transfer: cancelled, or refused/dropped with ``error``."""
+
+    transfer: str
+    cancel: bool = False
+    error: str | None = None
+
+
+def parse(data: Mapping[str, Any], buffer_count: int) -> Chunk | Notice:
+    """The chunk or notice under ``data[CHUNK_KEY]``; raises ProtocolError naming the first
+    bad field, so that a malformed chunk is one clear log line, not a KeyError."""
+    header = data.get(CHUNK_KEY)
+    if not isinstance(header, Mapping):
+        raise ProtocolError(f"{CHUNK_KEY} must be an object, got {type(header).__name__}")
+    transfer = header.get("transfer")
+    if not isinstance(transfer, str) or not transfer:
+        raise ProtocolError(f"{CHUNK_KEY}.transfer must be a non-empty string, got {transfer!r}")
+    if "cancel" in header or "error" in header:
+        return _notice(transfer, header, buffer_count)
+    count = _integer(header, "count", 1)
+    index = _integer(header, "index", 0)
+    if index >= count:
+        raise ProtocolError(f"{CHUNK_KEY}.index is {index}, not below count {count}")
+    if buffer_count != 1:
+        raise ProtocolError(f"a chunk carries exactly one buffer, this one has {buffer_count}")
+    if index > 0:
+        return Chunk(transfer, index, count)
+    size = _integer(header, "size", 0)
+    parts = header.get("parts")
+    if not isinstance(parts, list) or not parts or not all(_is_int(p) and p >= 0 for p in parts):
+        raise ProtocolError(f"{CHUNK_KEY}.parts must be a non-empty list of integers >= 0")
+    if sum(parts) != size:
+        raise ProtocolError(f"{CHUNK_KEY}.parts sum to {sum(parts)}, not to size {size}")
+    return Chunk(transfer, index, count, size, tuple(parts))
+
+
+def _notice(transfer: str, header: Mapping[str, Any], buffer_count: int) -> Notice:
+    cancel, error = header.get("cancel", False), header.get("error")
+    if cancel is not True and not isinstance(error, str):
+        raise ProtocolError(f"{CHUNK_KEY}: a notice has cancel: true or an error string")
+    if buffer_count:
+        raise ProtocolError(f"{CHUNK_KEY}: a notice carries no buffer, this one has {buffer_count}")
+    return Notice(transfer, cancel is True, error if isinstance(error, str) else None)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _integer(header: Mapping[str, Any], name: str, least: int) -> int:
+    value: Any = header.get(name)
+    if not _is_int(value) or value < least:
+        raise ProtocolError(f"{CHUNK_KEY}.{name} must be an integer >= {least}, got {value!r}")
+    return int(value)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def chunk_data(transfer: str, index: int, count: int, parts: Sequence[int] = ()) -> dict[str, Any]:
+    """The data of chunk ``index``; ``parts`` (the payload's part lengths) for chunk 0."""
+    header: dict[str, Any] = {"transfer": transfer, "index": index, "count": count}
+    if index == 0:
+        header.update(size=sum(parts), parts=list(parts))
+    return {CHUNK_KEY: header}
+
+
+def cancel_data(transfer: str) -> dict[str, Any]:
+    return {CHUNK_KEY: {"transfer": transfer, "cancel": True}}
+
+
+def error_data(transfer: str, error: str) -> dict[str, Any]:
+    return {CHUNK_KEY: {"transfer": transfer, "error": error}}
+
+
+def payload_parts(data_json: bytes, buffers: Sequence[Any]) -> list[int]:
+    """The lengths of a message's payload parts: its data's JSON, then each buffer."""
+    return [len(data_json), *(memoryview(b).nbytes for b in buffers)]
+
+
+def chunk_count(size: int, chunk_size: int) -> int:
+    return max(1, -(-size // chunk_size))
+
+
+def split(data_json: bytes, buffers: Sequence[Any], chunk_size: int) -> Iterator[memoryview]:
+    """The payload (``data_json`` then each buffer) cut into slices of ``chunk_size`` bytes,
+    the last one shorter. Made as they are asked for: each is a view of one part, except
+    a slice that spans parts, which is joined (one chunk's copy)."""
+    views = [memoryview(data_json)] + [memoryview(b).cast("B") for b in buffers]
+    pending: list[memoryview] = []
+    room = chunk_size
+    for view in views:
+        while view.nbytes:
+            piece, view = view[:room], view[room:]
+            pending.append(piece)
+            room -= piece.nbytes
+            if not room:
+                yield _joined(pending)
+                pending, room = [], chunk_size
+    if pending or not any(v.nbytes for v in views):
+        yield _joined(pending or [memoryview(b"")])  # an empty payload is one empty chunk
+
+
+def _joined(pieces: list[memoryview]) -> memoryview:
+    if len(pieces) == 1:
+        return pieces[0]
+    return memoryview(b"".join(pieces))

@@ -1,0 +1,213 @@
+"""The kernel's chunked transfers to the page, paced by the readers' credit
+(docs/chunking.md §2, §3).
+
+Each comm with a transfer under way has a lane: the transfer, then the messages sent on that
+comm after it, which wait until its last chunk is in the outbox. A transfer puts at most
+:data:`MAX_AHEAD` chunks in the outbox beyond what every reader that sets the pace has
+taken; each chunk learns its seq when the outbox numbers it, and each credit sends on.
+Messages on other comms never enter a lane: they go straight to the outbox, between chunks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+
+from ..flow.outbox import Outbox
+from ..flow.wire import Queued
+from .format import MAX_AHEAD
+
+#: Makes the outbox item of chunk ``index`` from its slice of the payload.
+MakeChunk = Callable[[int, memoryview], Queued]
+#: The most chunks one transfer puts in the outbox at a time when no reader sets the pace.
+_FREE_ROUND = 64
+
+
+class Transfer:
+    """One message on its way in chunks."""
+
+    def __init__(
+        self,
+        transfer_id: str,
+        comm_id: str,
+        count: int,
+        pieces: Iterator[memoryview],
+        make: MakeChunk,
+        cancel_notice: Callable[[], Queued],
+    ) -> None:
+        self.transfer_id = transfer_id
+        self.comm_id = comm_id
+        self.count = count
+        self._pieces = pieces
+        self._make = make
+        self._cancel_notice = cancel_notice
+        self.next_index = 0
+        #: The chunks in the outbox not yet taken by every reader, oldest first.
+        self._ahead: deque[_Seq] = deque()
+        self._cancel: bool | None = None  # True: with a notice to the pages; False: silently
+
+    @property
+    def done(self) -> bool:
+        return self.next_index >= self.count
+
+    def cancel(self, notify: bool) -> None:
+        self._cancel = notify
+
+    def take(self, acked: int | None) -> list[Queued]:
+        """The chunks that may go to the outbox now (``acked``: what every pacing reader
+        has taken; None: no reader sets the pace)."""
+        if self._cancel is not None:
+            self.next_index = self.count
+            return [self._cancel_notice()] if self._cancel else []
+        ahead = self._ahead
+        while ahead and ahead[0].taken_by(acked):
+            ahead.popleft()
+        room = _FREE_ROUND if acked is None else MAX_AHEAD - len(ahead)
+        out: list[Queued] = []
+        while not self.done and len(out) < room:
+            item = self._make(self.next_index, next(self._pieces))
+            seq = _Seq()
+            item.on_numbered = seq.numbered
+            ahead.append(seq)
+            out.append(item)
+            self.next_index += 1
+        return out
+
+    def held_back(self) -> bool:
+        return not self.done and len(self._ahead) >= MAX_AHEAD
+
+    def waits_for(self) -> int | None:
+        """The seq the readers must take before this transfer goes on (None: that chunk is
+        still waiting in the outbox, unnumbered)."""
+        return self._ahead[0].value if self._ahead else None
+
+
+class _Seq:
+    """A chunk's seq, set when the outbox numbers it (under the outbox's lock: no lock here)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+
+    def numbered(self, seq: int) -> None:
+        self.value = seq
+
+    def taken_by(self, acked: int | None) -> bool:
+        """Whether the pacing readers took it (every numbered chunk, when none paces)."""
+        return self.value is not None and (acked is None or self.value <= acked)
+
+
+Entry = Queued | Transfer
+
+
+class Pacer:
+    """The lanes of the comms with a transfer under way. Thread-safe: sends come from any
+    thread, credits from the control thread; one thread at a time moves items to the outbox,
+    outside the lock (the outbox may make its caller wait for room)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._lock = threading.Lock()
+        self._lanes: dict[str, deque[Entry]] = {}
+        self._pumping = False
+        self._again = False
+        self._recheck_due = False
+        outbox.on_credit(lambda credit: self.pump())
+
+    def send(self, item: Queued) -> None:
+        """An ordinary message: behind its comm's transfer if one is under way, else
+        straight to the outbox."""
+        comm_id = item.comm_id or ""
+        # Without the lock first (the hot path): only this comm's own sender starts a lane
+        # for it, and a lane is removed only once all it held is in the outbox.
+        if comm_id in self._lanes:
+            with self._lock:
+                lane = self._lanes.get(comm_id)
+                if lane is not None:
+                    lane.append(item)
+            if lane is not None:
+                self.pump()
+                return
+        self._outbox.put(item)
+
+    def start(self, transfer: Transfer) -> None:
+        """Send a message in chunks, after whatever its comm's lane holds."""
+        with self._lock:
+            self._lanes.setdefault(transfer.comm_id, deque()).append(transfer)
+        self.pump()
+
+    def cancel(self, transfer_id: str) -> bool:
+        """Cancel one of the kernel's transfers: its unsent chunks are dropped and every page
+        is told to drop its partial. False when no transfer under way has that id."""
+        return self._cancel(lambda t: t.transfer_id == transfer_id, notify=True)
+
+    def comm_closed(self, comm_id: str) -> None:
+        """The page closed the comm: its transfers stop (no page is left to tell)."""
+        self._cancel(lambda t: t.comm_id == comm_id, notify=False)
+
+    def _cancel(self, match: Callable[[Transfer], bool], notify: bool) -> bool:
+        with self._lock:
+            found = [e for lane in self._lanes.values() for e in lane if isinstance(e, Transfer)]
+            found = [t for t in found if match(t)]
+            for transfer in found:
+                transfer.cancel(notify)
+        self.pump()
+        return bool(found)
+
+    def pump(self) -> None:
+        """Move to the outbox whatever the lanes let go now."""
+        with self._lock:
+            if self._pumping:
+                self._again = True
+                return
+            self._pumping = True
+        try:
+            while True:
+                with self._lock:
+                    ready = self._collect()
+                    if not ready and not self._again:
+                        self._pumping = False
+                        return
+                    self._again = False
+                for item in ready:
+                    self._outbox.put(item)
+        except BaseException:
+            with self._lock:
+                self._pumping = False
+            raise
+
+    def _collect(self) -> list[Queued]:
+        """Pop what may go now, lane by lane (called with the lock held). A lane emptied in
+        one round is removed in the next, once its items are in the outbox: until then a
+        later message on its comm must queue behind them, not overtake them."""
+        acked = self._outbox.acked()
+        out: list[Queued] = []
+        for comm_id, lane in list(self._lanes.items()):
+            if not lane:
+                del self._lanes[comm_id]
+            while lane:
+                head = lane[0]
+                if isinstance(head, Queued):
+                    out.append(head)
+                    lane.popleft()
+                    continue
+                out.extend(head.take(acked))
+                if not head.done:
+                    if acked is not None and head.held_back():
+                        self._watch(head)
+                    break
+                lane.popleft()
+        return out
+
+    def _watch(self, transfer: Transfer) -> None:
+        """A transfer held back by a reader that stops crediting must not wait forever: the
+        outbox stops waiting for that reader after its stale_after, as for queued messages."""
+        if not self._recheck_due:
+            self._recheck_due = self._outbox.wait_for_taken(transfer.waits_for(), self._recheck)
+
+    def _recheck(self) -> None:
+        with self._lock:
+            self._recheck_due = False
+        self.pump()
