@@ -70,9 +70,17 @@ test.describe('large comm messages', () => {
     page
   }) => {
     await page.notebook.createNew('from-kernel.ipynb');
+    await runNewCell(page, PAYLOAD_PY); // the kernel is up
     await page.evaluate(() => {
       const kernel = (window as any).jupyterapp.shell.currentWidget
         .sessionContext.session.kernel;
+      // What came over the websocket: the message travels in chunks.
+      (window as any).ipycommChunksSeen = 0;
+      kernel.anyMessage.connect((_: unknown, { msg, direction }: any) => {
+        if (direction === 'recv' && msg.content?.data?.ipycomm_chunk) {
+          (window as any).ipycommChunksSeen += 1;
+        }
+      });
       kernel.registerCommTarget('source', (comm: any) => {
         comm.onMsg = async (msg: any) => {
           const buffer = msg.buffers[0] as DataView;
@@ -91,7 +99,6 @@ test.describe('large comm messages', () => {
     const cell = await runNewCell(
       page,
       [
-        PAYLOAD_PY,
         'from comm import create_comm',
         "c = create_comm(target_name='source')",
         "c.send({'n': 2}, buffers=[payload(30_000_000)])",
@@ -106,6 +113,10 @@ test.describe('large comm messages', () => {
         timeout: 60000
       })
       .toEqual({ data: { n: 2 }, size: 30_000_000, hex: expected });
+    // 1 MiB chunks by default: 29 of them (the JSON part makes the payload a little longer).
+    expect(await page.evaluate(() => (window as any).ipycommChunksSeen)).toBe(
+      29
+    );
   });
 
   test('an ipywidgets FileUpload of a 30 MB file from the file chooser reaches the kernel', async ({
@@ -157,12 +168,16 @@ test.describe('large comm messages', () => {
     );
     await view.getByRole('button', { name: 'upload' }).click();
     const row = view.locator('.jp-ipycomm-transfer');
-    await expect(row).toContainText(/Sending .* of 40\.0 MB/, { timeout: 30000 });
+    await expect(row).toContainText(/Sending .* of 40\.0 MB/, {
+      timeout: 30000
+    });
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect(row).toHaveCount(0);
     await page.contents.uploadContent('', 'text', `${tmpPath}/release.flag`);
     await view.getByRole('button', { name: 'ping' }).click();
-    await expect(view.locator('.pong')).toHaveText('pong 1', { timeout: 30000 });
+    await expect(view.locator('.pong')).toHaveText('pong 1', {
+      timeout: 30000
+    });
     await expectKernel(page, '[g[0] for g in got]', "[{'ping': 1}]");
   });
 

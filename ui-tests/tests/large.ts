@@ -47,8 +47,8 @@ export async function sendFromPage(
 ): Promise<string> {
   return page.evaluate(
     ([t, n, d]) => {
-      const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext
-        .session.kernel;
+      const kernel = (window as any).jupyterapp.shell.currentWidget
+        .sessionContext.session.kernel;
       const bytes = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         bytes[i] = (i * 31 + 7) & 255;
