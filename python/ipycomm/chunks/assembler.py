@@ -7,12 +7,13 @@ control thread. Pure bookkeeping: :mod:`.incoming` logs, answers and delivers.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..protocol import ProtocolError
+from ..protocol import Message, ProtocolError
 from .format import Chunk
 from .limits import Limits, describe_size
 
@@ -186,3 +187,21 @@ class Assembler:
             lambda k: now - self._partials[k].last_seen > timeout,
             f"no chunk arrived for {timeout:g} s",
         )
+
+
+def whole_message(last: Message, done: Assembled) -> Message:
+    """The message the chunks carried: the last chunk's header and metadata, the data parsed
+    from the JSON part, the buffers views of the one reassembled buffer. Raises
+    ProtocolError when the JSON part is not a JSON object."""
+    view = memoryview(done.buffer)
+    try:
+        data = json.loads(view[: done.parts[0]].tobytes())
+    except ValueError as err:
+        data = f"not JSON ({err})"
+    if not isinstance(data, dict):
+        raise ProtocolError(f"the message's data is not a JSON object: {str(data)[:80]}")
+    buffers, offset = [], done.parts[0]
+    for length in done.parts[1:]:
+        buffers.append(view[offset : offset + length])
+        offset += length
+    return {**last, "content": {**last["content"], "data": data}, "buffers": buffers}

@@ -7,13 +7,12 @@ dropped while its comm is open is answered with an ``error`` notice, so the page
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..protocol import Message, ProtocolError
-from .assembler import Assembled, Assembler, ChunkError, Key, Partial, TooLarge
+from .assembler import Assembled, Assembler, ChunkError, Key, Partial, TooLarge, whole_message
 from .format import CHUNK_KEY, Notice, error_data, parse
 from .limits import Limits
 
@@ -145,22 +144,11 @@ class Incoming:
     # -- delivery ----------------------------------------------------------------------------
 
     def _whole(self, key: Key, last: Message, done: Assembled) -> Message | None:
-        """The message the chunks carried: the last chunk's header and metadata, the data
-        parsed from the JSON part, the buffers views of the one reassembled buffer."""
-        view = memoryview(done.buffer)
         try:
-            data = json.loads(view[: done.parts[0]].tobytes())
-        except ValueError as err:
-            data = f"not JSON ({err})"
-        if not isinstance(data, dict):
-            reason = f"the message's data is not a JSON object: {str(data)[:80]}"
-            self._refused(key, ChunkError(reason, "after its last chunk"))
+            return whole_message(last, done)
+        except ProtocolError as err:
+            self._refused(key, ChunkError(str(err), "after its last chunk"))
             return None
-        buffers, offset = [], done.parts[0]
-        for length in done.parts[1:]:
-            buffers.append(view[offset : offset + length])
-            offset += length
-        return {**last, "content": {**last["content"], "data": data}, "buffers": buffers}
 
 
 def _how_far(partial: Partial | None) -> str:

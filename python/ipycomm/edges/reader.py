@@ -9,7 +9,9 @@ reader is ``src/kernel/reader.ts``; the writer both read from is the kernel's
             ...  # every comm message, batches unpacked, in order
 
 A reader that never sends credit is never waited for: the kernel treats it like any stock
-client, and it may lose messages when it falls behind.
+client, and it may lose messages when it falls behind. With ``chunks=True`` it reassembles the
+kernel's chunked messages (docs/chunking.md) and says so in its credit, crediting each chunk
+at once; without, the kernel sends it every message whole.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from ..chunks.assembler import Assembler, whole_message
+from ..chunks.format import CHUNK_KEY, Notice, parse
+from ..chunks.limits import Limits
 from ..flow.batch import unpack
 from ..flow.wire import CREDIT_MSG_TYPE, MAX_WINDOW, CreditContent, seq_of
 from ..protocol import Message
@@ -40,6 +45,7 @@ class CommReader:
         window: int = 256,
         batch_targets: Iterable[str] = (),
         reader_id: str | None = None,
+        chunks: bool = False,
     ) -> None:
         if not 1 <= window <= MAX_WINDOW:
             raise ValueError(f"window must be from 1 to {MAX_WINDOW}, got {window}")
@@ -53,14 +59,33 @@ class CommReader:
         self.lost = 0
         #: The msg_id of the last credit sent (its busy/idle statuses are parented to it).
         self.last_credit_id: str | None = None
+        #: The kernel's partial messages, when this reader reassembles them.
+        self._assembler = Assembler(Limits()) if chunks else None
 
     def receive(self, msg: Message) -> list[Message]:
-        """The comm messages ``msg`` carries (itself if it is not a batch), granting credit
-        when due. Raises ``ipycomm.ProtocolError`` for a malformed batch."""
+        """The comm messages ``msg`` carries (itself if it is not a batch; none for a chunk
+        but the last, which gives the whole message), granting credit when due. Raises
+        ``ipycomm.ProtocolError`` for a malformed batch or chunk."""
         seq = seq_of(msg)
+        chunk = self._assembler is not None and _is_chunk(msg)
         if seq is not None:
-            self._advance(seq)
-        return unpack(msg)
+            self._advance(seq, at_once=chunk)
+        if not chunk:
+            return unpack(msg)
+        whole = self._reassemble(msg)
+        return [] if whole is None else [whole]
+
+    def _reassemble(self, msg: Message) -> Message | None:
+        assert self._assembler is not None
+        content, buffers = msg["content"], msg.get("buffers") or []
+        item = parse(content["data"], len(buffers))
+        key = ("kernel", str(content.get("comm_id")), item.transfer)
+        if isinstance(item, Notice):
+            if self._assembler.drop(key, "cancelled") is not None:
+                log.warning("ipycomm: the kernel dropped its transfer %s", item.transfer)
+            return None
+        done = self._assembler.add(key, item, memoryview(buffers[0]).cast("B"))
+        return None if done is None else whole_message(msg, done)
 
     def close(self) -> None:
         """Tell the kernel this reader leaves, so it stops waiting for its credit."""
@@ -68,7 +93,7 @@ class CommReader:
             self._send_credit(closing=True)
             self._credited = None
 
-    def _advance(self, seq: int) -> None:
+    def _advance(self, seq: int, at_once: bool = False) -> None:
         if seq <= self._seq:
             # A new kernel process numbers from 1 again.
             self._credited = None
@@ -77,7 +102,8 @@ class CommReader:
             self.lost += missing
             log.warning("ipycomm: %d comm messages were lost before reaching this reader", missing)
         self._seq = seq
-        if self._credited is None or seq - self._credited >= max(1, self.window // 4):
+        due = at_once or self._credited is None or seq - self._credited >= max(1, self.window // 4)
+        if due:
             self._send_credit(closing=False)
 
     def _send_credit(self, closing: bool) -> None:
@@ -88,7 +114,14 @@ class CommReader:
             batch_targets=self.batch_targets,
             closing=closing,
         )
+        if self._assembler is not None:
+            content["chunks"] = True
         msg = self._client.session.msg(CREDIT_MSG_TYPE, dict(content))
         self._client.control_channel.send(msg)
         self._credited = self._seq
         self.last_credit_id = msg["header"]["msg_id"]
+
+
+def _is_chunk(msg: Message) -> bool:
+    data = (msg.get("content") or {}).get("data")
+    return msg.get("msg_type") == "comm_msg" and isinstance(data, dict) and CHUNK_KEY in data
