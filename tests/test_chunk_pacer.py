@@ -1,4 +1,4 @@
-"""The kernel's chunked transfers over a fake sending thread: at most 4 chunks beyond what the
+"""The kernel's chunked transfers over a fake sending thread: at most MAX_AHEAD chunks beyond what the
 readers took, the comm's later messages behind the last chunk, other comms between chunks,
 cancelling, and readers that stop crediting."""
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ipycomm.chunks.format import CHUNK_KEY
+from ipycomm.chunks.format import CHUNK_KEY, MAX_AHEAD
 from ipycomm.chunks.outgoing import transfer_of
 from ipycomm.chunks.pacer import Pacer
 from ipycomm.flow.outbox import Outbox
@@ -105,12 +105,15 @@ def h() -> Harness:
     return harness
 
 
-def test_a_transfer_keeps_at_most_four_chunks_beyond_what_the_reader_took(h: Harness) -> None:
-    """Withheld credit: 4 chunks out. Each credit lets as many more go as it acknowledged."""
+def test_a_transfer_keeps_at_most_max_ahead_chunks_beyond_what_the_reader_took(
+    h: Harness,
+) -> None:
+    """Withheld credit: MAX_AHEAD chunks out. Each credit lets as many more go as it
+    acknowledged."""
     h.start()
-    assert h.wire_log() == [0, 1, 2, 3]
+    assert h.wire_log() == list(range(MAX_AHEAD))
     h.credit(h.sent[1].metadata["ipycomm"]["seq"])
-    assert h.wire_log() == [0, 1, 2, 3, 4, 5]
+    assert h.wire_log() == list(range(MAX_AHEAD + 2))
     while len(h.sent) < 20:
         h.credit(h.last_seq())
     assert h.wire_log() == list(range(20))
@@ -126,10 +129,11 @@ def test_the_comms_later_messages_wait_behind_the_last_chunk_and_others_pass(h: 
     h.start()
     h.small(101, comm_id="c1")
     h.small(102, comm_id="other")
-    assert h.wire_log() == [0, 1, 2, 3, 102]
+    ahead = list(range(MAX_AHEAD))
+    assert h.wire_log() == [*ahead, 102]
     while 101 not in h.wire_log():
         h.credit(h.last_seq())
-    assert h.wire_log() == [0, 1, 2, 3, 102, *range(4, 20), 101]
+    assert h.wire_log() == [*ahead, 102, *range(MAX_AHEAD, 20), 101]
 
 
 def test_a_cancelled_transfer_sends_a_cancel_notice_then_what_waited_behind_it(h: Harness) -> None:
@@ -138,7 +142,7 @@ def test_a_cancelled_transfer_sends_a_cancel_notice_then_what_waited_behind_it(h
     h.small(107)
     assert h.pacer.cancel(transfer_id)
     h.run()
-    assert h.wire_log() == [0, 1, 2, 3, "cancel", 107]
+    assert h.wire_log() == [*range(MAX_AHEAD), "cancel", 107]
     assert not h.pacer.cancel(transfer_id), "it is gone"
 
 
@@ -163,7 +167,7 @@ def test_a_reader_that_stops_crediting_stops_holding_a_transfer_back(
     the transfer goes on, with a warning."""
     caplog.set_level(logging.WARNING, "ipycomm")
     h.start()
-    assert len(h.sent) == 4
+    assert len(h.sent) == MAX_AHEAD
     for _ in range(3):  # the recheck the pacer asked for, once the time has come
         assert h.later, "the pacer asked to look again"
         delay, recheck = h.later.pop()

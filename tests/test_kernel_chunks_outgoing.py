@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from ipycomm import CommReader
-from ipycomm.chunks.format import CHUNK_KEY
+from ipycomm.chunks.format import CHUNK_KEY, MAX_AHEAD
 from kernel_driver import KernelDriver, Msg
 
 SETUP = """
@@ -75,10 +75,10 @@ def data_of(m: Msg) -> dict[str, Any]:
     return dict(m["content"]["data"])
 
 
-def test_a_reader_that_withholds_credit_gets_four_chunks_and_other_comms_pass(
+def test_a_reader_that_withholds_credit_gets_max_ahead_chunks_and_other_comms_pass(
     k: KernelDriver, reader: CommReader
 ) -> None:
-    """Without credit: 4 chunks, and the other comm's message sent after the big one; the
+    """Without credit: MAX_AHEAD chunks, and the other comm's message sent after the big one; the
     comm's own later message waits. With credit as it reads: the rest, reassembled
     byte-exact with the send's metadata, then the comm's later message."""
     msg_id = k.kc.execute(SEND)
@@ -93,8 +93,8 @@ def test_a_reader_that_withholds_credit_gets_four_chunks_and_other_comms_pass(
     with pytest.raises(queue.Empty):  # nothing more while the reader withholds credit
         held.append(k.kc.get_iopub_msg(timeout=0.5))
     comm_msgs = [m for m in held if m["msg_type"] == "comm_msg"]
-    assert [is_chunk(m) for m in comm_msgs] == [True] * 4 + [False]
-    assert data_of(comm_msgs[4]) == {"other": True}
+    assert [is_chunk(m) for m in comm_msgs] == [True] * MAX_AHEAD + [False]
+    assert data_of(comm_msgs[MAX_AHEAD]) == {"other": True}
     received = [w for m in held for w in reader.receive(m)]  # credits each chunk at once
     while not any(data_of(m) == {"after": True} for m in received if m["msg_type"] == "comm_msg"):
         received += reader.receive(k.kc.get_iopub_msg(timeout=30))
@@ -116,7 +116,7 @@ def test_the_pages_cancel_stops_the_kernels_transfer_and_every_page_is_told(
     msg_id = k.kc.execute(SEND)
     held = raw_until(k, is_idle_of(msg_id))
     chunks = [m for m in held if is_chunk(m)]
-    assert len(chunks) == 4
+    assert len(chunks) == MAX_AHEAD
     transfer = data_of(chunks[0])[CHUNK_KEY]["transfer"]
     comm_id = chunks[0]["content"]["comm_id"]
     cancel = {CHUNK_KEY: {"transfer": transfer, "cancel": True}}

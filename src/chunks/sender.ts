@@ -13,7 +13,7 @@ import { chunkData, IPayload } from './format';
 import { chunkCount, chunksOf, IChunk } from './splitter';
 
 /** Chunks in flight at most. */
-export const WINDOW = 4;
+export const WINDOW = 2;
 
 type CommMsg = KernelMessage.ICommMsgMsg;
 

@@ -16,7 +16,7 @@ from ..protocol import ProtocolError
 #: The data key of a chunk or a notice; the page defines the same (src/kernel/protocol.ts).
 CHUNK_KEY = "ipycomm_chunk"
 #: How many chunks of one transfer may be on their way beyond what the readers have taken.
-MAX_AHEAD = 4
+MAX_AHEAD = 2
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,9 @@ describe('Outgoing', () => {
     t.send(msg);
     expect(t.sent).toEqual([]);
     await t.negotiate();
-    expect(t.sent.map(m => chunkOf(m)?.index)).toEqual([0, 1, 2, 3]);
+    expect(t.sent.map(m => chunkOf(m)?.index)).toEqual([
+      ...Array(WINDOW).keys()
+    ]);
   });
 
   it(`keeps at most ${WINDOW} chunks in flight, and the last chunk is the original message`, async () => {
@@ -198,7 +200,7 @@ describe('Outgoing', () => {
     t.send(commMsg('c1', {}, [big(10 * CHUNK)]));
     await t.ack();
     const progress = t.seen.filter(s => s.state === 'active').map(s => s.done);
-    expect(progress.slice(0, 5)).toEqual([0, 1, 2, 3, 4].map(n => n * CHUNK));
+    expect(progress.slice(0, 3)).toEqual([0, 1, 2].map(n => n * CHUNK));
   });
 
   it('fails the transfer when the kernel restarts mid-way', async () => {
