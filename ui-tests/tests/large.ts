@@ -10,9 +10,11 @@ export const MB = 1_000_000;
 
 /** Python: `payload(n)` builds the bytes the page builds, `digest(b)` hashes any buffer. */
 export const PAYLOAD_PY = [
-  'import hashlib, numpy as np',
+  'import hashlib',
+  'PERIOD = bytes((i * 31 + 7) & 255 for i in range(256))',
   'def payload(n):',
-  '    return ((np.arange(n, dtype=np.uint32) * 31 + 7) & 255).astype(np.uint8).tobytes()',
+  '    # One period repeated: n bytes, with no temporary arrays several times that size.',
+  '    return memoryview(PERIOD * (n // 256 + 1))[:n]',
   'def digest(b):',
   '    return hashlib.sha256(memoryview(b).cast("B")).hexdigest()'
 ].join('\n');
