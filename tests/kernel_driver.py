@@ -86,6 +86,18 @@ class KernelDriver:
         self.until_idle(msg_id)
         return dict(reply["content"])
 
+    def credits_taken(self) -> None:
+        """Wait until the kernel has taken the credits sent so far. Credits have no reply and
+        no busy/idle status; the control channel is served in order, so the reply to a
+        comm_info_request sent after them on that channel says they were taken."""
+        msg = self.kc.session.msg("comm_info_request", {})
+        self.kc.control_channel.send(msg)
+        deadline = time.monotonic() + 30
+        while True:
+            reply = self.kc.control_channel.get_msg(timeout=max(0.01, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                return
+
     # -- iopub -----------------------------------------------------------------------------------
 
     def next_iopub(self, predicate: Callable[[Msg], bool], timeout: float = 30) -> Msg:
@@ -129,8 +141,7 @@ class KernelDriver:
         finally:
             self._reader = None
             reader.close()
-            if reader.last_credit_id is not None:
-                self.until_idle(reader.last_credit_id)
+            self.credits_taken()
 
     def drain(self) -> None:
         """Forget iopub messages nobody asked for."""

@@ -1,5 +1,5 @@
-"""The kernel's chunked transfers over a fake sending thread: at most MAX_AHEAD chunks beyond what the
-readers took, the comm's later messages behind the last chunk, other comms between chunks,
+"""The kernel's chunked transfers over a fake sending thread: at most MAX_AHEAD chunks beyond
+what the readers took, the comm's later messages behind the last chunk, other comms between chunks,
 cancelling, and readers that stop crediting."""
 
 from __future__ import annotations

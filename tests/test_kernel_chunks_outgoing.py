@@ -41,10 +41,10 @@ def reader(k: KernelDriver) -> Iterator[CommReader]:
     for msg in k.execute(SETUP):
         reader.receive(msg)
     assert reader.last_credit_id is not None
-    k.until_idle(reader.last_credit_id)
+    k.credits_taken()
     yield reader
     reader.close()
-    k.until_idle(str(reader.last_credit_id))
+    k.credits_taken()
     k.drain()
     k.execute(
         "c.close()\nother.close()\n_t.limits.__init__()\n"
@@ -138,7 +138,7 @@ def test_a_reader_that_does_not_reassemble_gets_the_message_whole(
     plain = CommReader(k.kc)
     for msg in k.execute("other.send({'hello': 1})"):
         plain.receive(msg)  # registers
-    k.until_idle(str(plain.last_credit_id))
+    k.credits_taken()
     try:
         messages = k.execute(SEND)
         sends = [m for m in messages if m["msg_type"] == "comm_msg"]
@@ -146,7 +146,7 @@ def test_a_reader_that_does_not_reassemble_gets_the_message_whole(
         assert [bytes(b) for b in sends[0]["buffers"]] == BUFFERS
     finally:
         plain.close()
-        k.until_idle(str(plain.last_credit_id))
+        k.credits_taken()
 
 
 def test_a_small_message_is_never_chunked(k: KernelDriver, reader: CommReader) -> None:

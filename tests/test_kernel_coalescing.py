@@ -27,7 +27,7 @@ def lagging(tmp_path: Path) -> Iterator[tuple[KernelDriver, CommReader]]:
         for msg in driver.execute(setup):
             reader.receive(msg)
         assert reader.last_credit_id is not None
-        driver.until_idle(reader.last_credit_id)
+        driver.credits_taken()
         yield driver, reader
     finally:
         reader.close()

@@ -21,6 +21,7 @@ from ..flow.outbox import Outbox
 from ..flow.wire import CREDIT_MSG_TYPE
 from ..manager import CommManager
 from .construction import building, wrap_kernel_class
+from .credits import take_credits_quietly
 from .options import limits_of
 from .transport import KernelTransport
 
@@ -108,6 +109,7 @@ def _snapshot(kernel: Any) -> dict[str, Any]:
         "control": dict(getattr(kernel, "control_handlers", None) or {}),
         "status": kernel.__dict__.get("_publish_status_and_flush"),
         "send": None if thread is None else thread.__dict__.get("_really_send"),
+        "control_dispatch": kernel.__dict__.get("process_control"),
     }
 
 
@@ -121,6 +123,7 @@ def _restore(kernel: Any, saved: dict[str, Any]) -> None:
         control.update(saved["control"])
     for owner, name, value in (
         (kernel, "_publish_status_and_flush", saved["status"]),
+        (kernel, "process_control", saved["control_dispatch"]),
         (getattr(kernel, "iopub_thread", None), "_really_send", saved["send"]),
     ):
         if owner is not None and name in owner.__dict__:
@@ -152,6 +155,8 @@ def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) 
         if "comm_info_request" in control:
             control["comm_info_request"] = manager.comm_info_request
         control[CREDIT_MSG_TYPE] = transport.handle_credit
+    if callable(getattr(kernel, "process_control", None)):
+        take_credits_quietly(kernel, transport.handle_credit)
     _route_kernel_log(kernel)
 
 
