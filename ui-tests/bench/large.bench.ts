@@ -15,9 +15,9 @@
  * - gigabyte: BENCH_LARGE_GB_MB MB page to kernel (ipycomm only), with the kernel's and the
  *   server's peak resident memory (VmHWM) before and after, and the page's.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { runCell, runNewCell } from '../tests/helpers';
-import { MB, PAYLOAD_PY } from '../tests/large';
+import { MB, PAYLOAD_PY, uploadThrough } from '../tests/large';
 import { SIDE, wanted, writeResult } from './common';
 
 const UP_MB = Number(process.env.BENCH_LARGE_UP_MB ?? 50);
@@ -201,17 +201,7 @@ async function fileUpload(page: IJupyterLabPageFixture): Promise<number> {
   const button = (await page.notebook.getCellLocator(cell))!.locator(
     '.widget-upload'
   );
-  await expect(button).toBeVisible({ timeout: 30000 });
-  const bytes = Buffer.alloc(UPLOAD_MB * MB, 7);
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    button.click()
-  ]);
-  await chooser.setFiles({
-    name: 'big.bin',
-    mimeType: 'application/octet-stream',
-    buffer: bytes
-  });
+  await uploadThrough(page, button, Buffer.alloc(UPLOAD_MB * MB, 7));
   const probe = await runNewCell(page, 'pass');
   const read = async () =>
     Number(

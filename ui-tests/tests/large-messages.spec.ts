@@ -8,7 +8,14 @@
 import { expect, test } from '@jupyterlab/galata';
 import { expectKernel, runNewCell, setSource, viewsInCell } from './helpers';
 import { pyString } from './frontend';
-import { defineSink, MB, PAYLOAD_PY, sendFromPage } from './large';
+import {
+  defineSink,
+  MB,
+  PAYLOAD_PY,
+  payloadFile,
+  sendFromPage,
+  uploadThrough
+} from './large';
 
 /** A module target: "upload" sends comm.data.size bytes, "ping" a small message. */
 const UPLOADER_JS = `
@@ -131,20 +138,7 @@ test.describe('large comm messages', () => {
     await page.notebook.runCell(0, true);
     const cell = (await page.notebook.getCellLocator(0))!;
     const button = cell.locator('.widget-upload');
-    await expect(button).toBeVisible({ timeout: 30000 });
-    const bytes = Buffer.alloc(30 * MB);
-    for (let i = 0; i < bytes.length; i++) {
-      bytes[i] = (i * 31 + 7) & 255;
-    }
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      button.click()
-    ]);
-    await chooser.setFiles({
-      name: 'big.bin',
-      mimeType: 'application/octet-stream',
-      buffer: bytes
-    });
+    await uploadThrough(page, button, payloadFile(30 * MB));
     await expectKernel(
       page,
       'up.value and (up.value[0].name, len(up.value[0].content), digest(up.value[0].content) == digest(payload(30_000_000)))',

@@ -3,7 +3,8 @@
  * target that records what it receives, and page code that sends or receives through the
  * notebook's own kernel connection (what any library uses).
  */
-import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 import { runNewCell } from './helpers';
 
 export const MB = 1_000_000;
@@ -73,4 +74,31 @@ export async function activeTransfers(
   page: IJupyterLabPageFixture
 ): Promise<number> {
   return page.locator('.jp-ipycomm-transfer').count();
+}
+
+/** The payload the kernel's `payload(n)` builds, as a file's contents. */
+export function payloadFile(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = (i * 31 + 7) & 255;
+  }
+  return bytes;
+}
+
+/** Clicks an ipywidgets FileUpload button and picks `big.bin` with these bytes, as a user. */
+export async function uploadThrough(
+  page: IJupyterLabPageFixture,
+  button: Locator,
+  bytes: Buffer
+): Promise<void> {
+  await expect(button).toBeVisible({ timeout: 30000 });
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    button.click()
+  ]);
+  await chooser.setFiles({
+    name: 'big.bin',
+    mimeType: 'application/octet-stream',
+    buffer: bytes
+  });
 }
