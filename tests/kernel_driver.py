@@ -86,17 +86,18 @@ class KernelDriver:
         self.until_idle(msg_id)
         return dict(reply["content"])
 
-    def credits_taken(self) -> None:
+    def credits_taken(self) -> str:
         """Wait until the kernel has taken the credits sent so far. Credits have no reply and
         no busy/idle status; the control channel is served in order, so the reply to a
-        comm_info_request sent after them on that channel says they were taken."""
+        comm_info_request sent after them on that channel says they were taken. Returns that
+        request's msg_id (its idle status follows anything the credits published)."""
         msg = self.kc.session.msg("comm_info_request", {})
         self.kc.control_channel.send(msg)
         deadline = time.monotonic() + 30
         while True:
             reply = self.kc.control_channel.get_msg(timeout=max(0.01, deadline - time.monotonic()))
             if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
-                return
+                return str(msg["header"]["msg_id"])
 
     # -- iopub -----------------------------------------------------------------------------------
 

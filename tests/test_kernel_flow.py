@@ -250,13 +250,8 @@ def test_a_credit_is_taken_without_a_busy_or_idle_status(
     kernel.drain()
     for msg in kernel.execute("for i in range(6):\n    c.send({'i': i})"):  # within the window
         reader.receive(msg)
-    kernel.credits_taken()
-    seen = []
-    while True:
-        try:
-            seen.append(kernel.kc.get_iopub_msg(timeout=0.3))
-        except queue.Empty:
-            break
+    # iopub is in order, and the round trip's idle comes after whatever the credits published.
+    seen = read_until(kernel, is_idle_of(kernel.credits_taken()))
     parents = [m["parent_header"].get("msg_type") for m in seen if m["msg_type"] == "status"]
     assert "comm_info_request" in parents, "the round trip's own statuses came"
     assert "ipycomm_credit" not in parents

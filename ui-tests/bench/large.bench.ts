@@ -90,8 +90,6 @@ async function setUp(page: IJupyterLabPageFixture, name: string) {
   await page.evaluate(installPageSide);
 }
 
-test.describe.configure({ mode: 'serial' });
-
 test('large messages', async ({ page }) => {
   test.setTimeout(900000);
   const result: Record<string, unknown> = {};

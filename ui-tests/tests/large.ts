@@ -59,21 +59,10 @@ export async function sendFromPage(
       const comm = kernel.createComm(t);
       comm.open({});
       comm.send(d, {}, [bytes.buffer]);
-      (window as any).ipycommTestComms = {
-        ...(window as any).ipycommTestComms,
-        [comm.commId]: comm
-      };
       return comm.commId as string;
     },
     [target, size, data] as [string, number, Record<string, unknown>]
   );
-}
-
-/** The transfers the page has in flight, as the Comm Inspector lists them. */
-export async function activeTransfers(
-  page: IJupyterLabPageFixture
-): Promise<number> {
-  return page.locator('.jp-ipycomm-transfer').count();
 }
 
 /** The payload the kernel's `payload(n)` builds, as a file's contents. */
