@@ -22,6 +22,7 @@ from ..flow.wire import CREDIT_MSG_TYPE
 from ..manager import CommManager
 from .construction import building, wrap_kernel_class
 from .credits import take_credits_quietly
+from .leanflush import request_type, skip_empty_flushes
 from .options import limits_of
 from .transport import KernelTransport
 
@@ -158,6 +159,7 @@ def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) 
     if callable(getattr(kernel, "process_control", None)):
         take_credits_quietly(kernel, transport.handle_credit)
     _route_kernel_log(kernel)
+    skip_empty_flushes(kernel)
 
 
 def _drain_before_idle(kernel: Any, outbox: Outbox) -> None:
@@ -173,18 +175,11 @@ def _drain_before_idle(kernel: Any, outbox: Outbox) -> None:
 
     @functools.wraps(publish_status)
     def publish_status_after_drain(status: str, channel: str, *args: Any, **kwargs: Any) -> Any:
-        if status == "idle" and channel == "shell" and _request_type(kernel) in _DRAINED:
+        if status == "idle" and channel == "shell" and request_type(kernel) in _DRAINED:
             outbox.drain()
         return publish_status(status, channel, *args, **kwargs)
 
     kernel._publish_status_and_flush = publish_status_after_drain
-
-
-def _request_type(kernel: Any) -> str | None:
-    """The msg_type of the shell request this thread is handling."""
-    header = (kernel.get_parent("shell") or {}).get("header") or {}
-    msg_type = header.get("msg_type")
-    return msg_type if isinstance(msg_type, str) else None
 
 
 def _provide_comm_package() -> None:

@@ -1,0 +1,58 @@
+"""No empty stdout/stderr flushes at the end of a comm request.
+
+After every shell request ipykernel flushes ``sys.stdout`` and ``sys.stderr``. Each flush hands
+two callbacks to the iopub thread and waits for it, even when nothing was printed: two thread
+round trips per comm message, about a third of the main thread's time for a comm echo (a
+py-spy profile, benchmarks/RESULTS.md). A comm request has no reply, and everything it sends
+on iopub (its messages, the idle status) goes through the iopub thread in order, so an empty
+flush orders nothing. The flush is skipped only then: while a comm request is handled, and
+the stream holds no text, has no flush pending and echoes to no terminal. Anything printed, by
+the handler or a subprocess, is flushed before the idle status exactly as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+#: Requests that get no reply on the shell channel: nothing waits for their flush.
+_COMM_REQUESTS = frozenset({"comm_open", "comm_msg", "comm_close"})
+_STATE = ("_buffers", "_flush_pending", "_subprocess_flush_pending", "echo")
+
+
+def skip_empty_flushes(kernel: Any) -> None:
+    """Make the kernel's own stdout and stderr streams skip empty flushes in comm requests."""
+    for stream in (sys.stdout, sys.stderr):
+        if _is_outstream(stream) and not getattr(stream.flush, "_ipycomm", False):
+            stream.flush = _lean_flush(kernel, stream)  # type: ignore[method-assign]
+
+
+def _is_outstream(stream: Any) -> bool:
+    return stream is not None and all(hasattr(stream, name) for name in _STATE)
+
+
+def _lean_flush(kernel: Any, stream: Any) -> Callable[[], None]:
+    flush = stream.flush
+
+    @functools.wraps(flush)
+    def flush_unless_empty_in_comm_request() -> None:
+        if _empty(stream) and request_type(kernel) in _COMM_REQUESTS:
+            return
+        flush()
+
+    flush_unless_empty_in_comm_request._ipycomm = True  # type: ignore[attr-defined]
+    return flush_unless_empty_in_comm_request
+
+
+def _empty(stream: Any) -> bool:
+    pending = stream._buffers or stream._flush_pending or stream._subprocess_flush_pending
+    return not pending and stream.echo is None
+
+
+def request_type(kernel: Any) -> str | None:
+    """The msg_type of the shell request this thread (or task) is handling."""
+    header = (kernel.get_parent("shell") or {}).get("header") or {}
+    msg_type = header.get("msg_type")
+    return msg_type if isinstance(msg_type, str) else None
