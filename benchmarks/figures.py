@@ -50,6 +50,18 @@ def figures(args: argparse.Namespace) -> list[Figure]:
                lambda r: _percentile(r["slider_round_trip_ms"], 0.99), "lower"),
         Figure("page floor: requestKernelInfo() round trip p50 (ms)", "slider",
                lambda r: _percentile(r["kernel_info_round_trip_ms"], 0.5), "lower"),
+        Figure("comm echo from the page, paced one per frame, p50 (ms)", "slider",
+               _p50("comm_echo_paced_ms"), "lower", 2),
+        Figure("comm echo from the page, back to back, p50 (ms)", "slider",
+               _p50("comm_echo_back_to_back_ms"), "lower", 2),
+        Figure("requestKernelInfo() back to back p50 (ms)", "slider",
+               _p50("kernel_info_back_to_back_ms"), "lower", 2),
+        Figure("paced comm echo p50 / requestKernelInfo() p50 (same page)", "slider",
+               _over_floor("comm_echo_paced_ms"), "lower", 2),
+        Figure("back-to-back comm echo p50 / requestKernelInfo() p50", "slider",
+               _over_floor("comm_echo_back_to_back_ms"), "lower", 2),
+        Figure("IntSlider key to echo_update p50 / requestKernelInfo() p50", "slider",
+               _over_floor("intslider_round_trip_ms"), "lower", 2),
         Figure("slider 255-step drag: messages sent", "slider",
                lambda r: r["slider_drag"]["sent"], None, 0),
         Figure("slider drag: animation frames during the drag", "slider",
@@ -98,8 +110,52 @@ def figures(args: argparse.Namespace) -> list[Figure]:
                _frontend("requestMs", 0.5), None),
         Figure("module plain comm echo round trip p50 (ms)", "frontend",
                _frontend("echoMs", 0.5), None),
+        *_stage_figures(),
         *_widget_figures(),
         *large_figures(Figure),
+    ]  # fmt: skip
+
+
+def _values(r: dict[str, Any], series: str, stage: str) -> list[float]:
+    """A series of round trips: plain times, or echoes cut in stages (slider.bench.ts)."""
+    return [x[stage] if isinstance(x, dict) else x for x in r.get(series) or []]
+
+
+def _p50(series: str, stage: str = "total") -> Pick:
+    def pick(r: dict[str, Any]) -> float | None:
+        values = _values(r, series, stage)
+        return _percentile(values, 0.5) if values else None
+
+    return pick
+
+
+def _over_floor(series: str) -> Pick:
+    """A round trip's p50 over the same page's paced requestKernelInfo() p50, in one run."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        values = _values(r, series, "total")
+        floor = _percentile(r["kernel_info_round_trip_ms"], 0.5)
+        return _percentile(values, 0.5) / floor if values and floor > 0 else None
+
+    return pick
+
+
+#: The stages of one comm echo from the page, as slider.bench.ts cuts it.
+STAGES = {
+    "pageOut": "comm.send() to the websocket's send",
+    "toKernel": "websocket send to the kernel's busy status (server, shell routing)",
+    "inKernel": "busy status to the kernel's reply (dispatch, handler)",
+    "fromKernel": "kernel's reply to its websocket message in the page",
+    "pageIn": "websocket message to the comm's onMsg",
+}
+
+
+def _stage_figures() -> list[Figure]:
+    return [
+        Figure(f"{how} echo stage p50 (ms): {text}", "slider",
+               _p50(f"comm_echo_{series}_ms", stage), None, 2)
+        for how, series in (("paced", "paced"), ("back-to-back", "back_to_back"))
+        for stage, text in STAGES.items()
     ]  # fmt: skip
 
 

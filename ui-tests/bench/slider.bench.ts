@@ -12,6 +12,7 @@ import {
   viewsInCell
 } from '../tests/helpers';
 import { IMPORT, SIDE, wanted, writeResult } from './common';
+import { commEchoes, ECHO_TARGET, kernelInfoRoundTrips } from './roundtrips';
 
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 60);
 
@@ -183,29 +184,6 @@ async function intSliderDrag(
   }, replyFor.toString());
 }
 
-/**
- * The floor for any round trip from this page: kernel_info_request, timed like the slider's
- * round trips (one per animation frame). No comm is involved, so both sides should match.
- */
-async function kernelInfoRoundTrips(
-  page: any,
-  count: number
-): Promise<number[]> {
-  return page.evaluate(async (n: number) => {
-    const w = window as any;
-    const kernel =
-      w.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      await new Promise(r => requestAnimationFrame(r));
-      const start = performance.now();
-      await kernel.requestKernelInfo();
-      times.push(performance.now() - start);
-    }
-    return times;
-  }, count);
-}
-
 test('slider figures', async ({ page }) => {
   test.skip(!wanted('slider'), 'slider figures not selected');
   await page.notebook.createNew('bench.ipynb');
@@ -217,6 +195,7 @@ test('slider figures', async ({ page }) => {
   const widgetCell = await runNewCell(page, INTSLIDER);
   const cell = await page.notebook.getCellLocator(widgetCell);
   await expect(cell!.locator('.widget-slider .noUi-handle')).toBeVisible();
+  await runNewCell(page, ECHO_TARGET);
   await page.evaluate(installProbe);
 
   const result = {
@@ -224,7 +203,14 @@ test('slider figures', async ({ page }) => {
     slider_drag: await sliderDrag(page),
     intslider_round_trip_ms: await intSliderRoundTrips(page, ROUND_TRIPS),
     intslider_drag: await intSliderDrag(page),
-    kernel_info_round_trip_ms: await kernelInfoRoundTrips(page, ROUND_TRIPS)
+    kernel_info_round_trip_ms: await kernelInfoRoundTrips(page, ROUND_TRIPS),
+    comm_echo_paced_ms: await commEchoes(page, ROUND_TRIPS, true),
+    comm_echo_back_to_back_ms: await commEchoes(page, ROUND_TRIPS, false),
+    kernel_info_back_to_back_ms: await kernelInfoRoundTrips(
+      page,
+      ROUND_TRIPS,
+      false
+    )
   };
   writeResult('slider', result);
 });
