@@ -1,6 +1,7 @@
 /**
  * Wiring only: connects JupyterLab's services to ipycomm's modules.
  */
+import { PageConfig } from '@jupyterlab/coreutils';
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -34,6 +35,7 @@ import {
   widgetTargets
 } from './widgets';
 import { IWidgetRegistry } from './widgets/registry';
+import { untrackCommStatuses } from './kernel/commstatus';
 
 /** What happens on each kernel connection: comms, kernel loss, the kernel's definitions. */
 function kernelEvents(manager: CommManager): IKernelEvents {
@@ -59,6 +61,7 @@ function activate(
   consoles: IConsoleTracker | null,
   palette: ICommandPalette | null
 ): IWidgetRegistry {
+  untrackCommStatuses(PageConfig);
   const trackers: ITrackers = { notebooks, consoles };
   const manager = new CommManager({ cells: () => allCells(trackers) });
   const events = kernelEvents(manager);

@@ -11,6 +11,7 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { canChunk, watchChunks } from '../chunks/connection';
+import { showSlowCommRequests } from './commstatus';
 import { watchCredits } from './reader';
 import { refuseUnknownTargets } from './unknowntargets';
 
@@ -93,6 +94,7 @@ export function registerTargets(
   events.onConnection?.(kernel);
   const reader = watchCredits(kernel, targets, { chunks: canChunk(kernel) });
   watchChunks(kernel, reader);
+  showCommStatusesWhenSlow(kernel);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
     if (reason) {
@@ -103,6 +105,21 @@ export function registerTargets(
     registered.delete(kernel);
     events.onConnectionDisposed(kernel);
   });
+}
+
+/**
+ * A slow comm request's busy and idle (commstatus.ts), set through the connection's own
+ * status update, which its `statusChanged` listeners follow; a connection without one (not
+ * JupyterLab's) keeps showing no comm statuses.
+ */
+function showCommStatusesWhenSlow(kernel: Kernel.IKernelConnection): void {
+  const connection = kernel as unknown as {
+    _updateStatus?: (status: KernelMessage.Status) => void;
+  };
+  const update = connection._updateStatus;
+  if (typeof update === 'function') {
+    showSlowCommRequests(kernel, status => update.call(connection, status));
+  }
 }
 
 /** Calls `onKernel` for the session's current kernel and every kernel it changes to. */

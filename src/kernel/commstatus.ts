@@ -1,0 +1,95 @@
+/**
+ * The kernel's busy/idle around a comm request, shown only when the request lasts long enough
+ * to be seen.
+ *
+ * Every comm message makes the kernel publish busy, then idle. JupyterLab turns each of them
+ * into a status change that the toolbar's indicator, the tab's favicon and title and every
+ * comm handler ever created react to: about 2 ms of page work per round trip, for a flicker
+ * no one can see. JupyterLab already skips the statuses of requests listed in the page option
+ * `untracked_message_types` (kernel_info_request by default, which is why a bare
+ * `requestKernelInfo()` is faster than a comm echo). The comm requests are added to that
+ * list, in this page only: the kernel, the server's activity tracking and other clients still
+ * see every status. A comm request still busy after SHOW_BUSY_AFTER_MS (a slow widget
+ * callback) is shown busy until its idle, as before.
+ */
+import type { KernelMessage } from '@jupyterlab/services';
+import type { ISignal } from '@lumino/signaling';
+
+export const COMM_REQUESTS: ReadonlyArray<string> = [
+  'comm_open',
+  'comm_msg',
+  'comm_close'
+];
+export const SHOW_BUSY_AFTER_MS = 100;
+const OPTION = 'untracked_message_types';
+
+/** The page's configuration (PageConfig from @jupyterlab/coreutils). */
+export interface IPageOptions {
+  getOption(name: string): string;
+  setOption(name: string, value: string): string;
+}
+
+/** Adds the comm requests to the page's untracked message types, keeping the others. */
+export function untrackCommStatuses(config: IPageOptions): void {
+  let current: unknown = [];
+  try {
+    current = JSON.parse(config.getOption(OPTION) || '[]');
+  } catch {
+    // Unreadable: JupyterLab would fail on it too; start from the comm requests alone.
+  }
+  const types = Array.isArray(current) ? current.map(String) : [];
+  const missing = COMM_REQUESTS.filter(t => !types.includes(t));
+  if (missing.length > 0) {
+    config.setOption(OPTION, JSON.stringify([...types, ...missing]));
+  }
+}
+
+/** The parts of a kernel connection this uses. */
+export interface IStatusKernel {
+  readonly iopubMessage: ISignal<unknown, KernelMessage.IIOPubMessage>;
+  readonly disposed: ISignal<unknown, void>;
+}
+
+/**
+ * Shows a comm request's busy once it has lasted SHOW_BUSY_AFTER_MS, and its idle if its
+ * busy was shown. `show` sets the connection's status (JupyterLab's own status update).
+ */
+export function showSlowCommRequests(
+  kernel: IStatusKernel,
+  show: (status: KernelMessage.Status) => void
+): void {
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const shown = new Set<string>();
+  const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
+    if (
+      msg.header.msg_type !== 'status' ||
+      !COMM_REQUESTS.includes(parent.msg_type ?? '') ||
+      !parent.msg_id
+    ) {
+      return;
+    }
+    const id = parent.msg_id;
+    const state = (msg as KernelMessage.IStatusMsg).content.execution_state;
+    if (state === 'busy' && !pending.has(id) && !shown.has(id)) {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        shown.add(id);
+        show('busy');
+      }, SHOW_BUSY_AFTER_MS);
+      pending.set(id, timer);
+    } else if (state === 'idle') {
+      clearTimeout(pending.get(id));
+      pending.delete(id);
+      if (shown.delete(id)) {
+        show('idle');
+      }
+    }
+  };
+  kernel.iopubMessage.connect(onIOPub);
+  kernel.disposed.connect(() => {
+    kernel.iopubMessage.disconnect(onIOPub);
+    pending.forEach(timer => clearTimeout(timer));
+    pending.clear();
+  });
+}
