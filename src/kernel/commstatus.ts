@@ -50,16 +50,64 @@ export interface IStatusKernel {
   readonly disposed: ISignal<unknown, void>;
 }
 
+/** The connection's status now, and JupyterLab's own update of it. */
+export interface IStatusDisplay {
+  current(): KernelMessage.Status;
+  show(status: KernelMessage.Status): void;
+}
+
+/** Only a running kernel's status is busy or idle; starting, restarting or dead ones stay. */
+const RUNNING: ReadonlyArray<string> = ['busy', 'idle'];
+
+/** The comm requests of one connection that are running, and those shown busy. */
+class CommRequests {
+  constructor(private readonly _display: IStatusDisplay) {}
+
+  busy(id: string): void {
+    if (this._pending.has(id) || this._shown.has(id)) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this._pending.delete(id);
+      this._shown.add(id);
+      this._show('busy');
+    }, SHOW_BUSY_AFTER_MS);
+    this._pending.set(id, timer);
+  }
+
+  idle(id: string): void {
+    clearTimeout(this._pending.get(id));
+    this._pending.delete(id);
+    if (this._shown.delete(id)) {
+      this._show('idle');
+    }
+  }
+
+  dispose(): void {
+    this._pending.forEach(timer => clearTimeout(timer));
+    this._pending.clear();
+    this._shown.clear();
+  }
+
+  private _show(status: KernelMessage.Status): void {
+    if (RUNNING.includes(this._display.current())) {
+      this._display.show(status);
+    }
+  }
+
+  private _pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private _shown = new Set<string>();
+}
+
 /**
  * Shows a comm request's busy once it has lasted SHOW_BUSY_AFTER_MS, and its idle if its
- * busy was shown. `show` sets the connection's status (JupyterLab's own status update).
+ * busy was shown, while the kernel is running (a restart in between wins).
  */
 export function showSlowCommRequests(
   kernel: IStatusKernel,
-  show: (status: KernelMessage.Status) => void
+  display: IStatusDisplay
 ): void {
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
-  const shown = new Set<string>();
+  const requests = new CommRequests(display);
   const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
     const parent = msg.parent_header as Partial<KernelMessage.IHeader>;
     if (
@@ -69,27 +117,16 @@ export function showSlowCommRequests(
     ) {
       return;
     }
-    const id = parent.msg_id;
     const state = (msg as KernelMessage.IStatusMsg).content.execution_state;
-    if (state === 'busy' && !pending.has(id) && !shown.has(id)) {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        shown.add(id);
-        show('busy');
-      }, SHOW_BUSY_AFTER_MS);
-      pending.set(id, timer);
+    if (state === 'busy') {
+      requests.busy(parent.msg_id);
     } else if (state === 'idle') {
-      clearTimeout(pending.get(id));
-      pending.delete(id);
-      if (shown.delete(id)) {
-        show('idle');
-      }
+      requests.idle(parent.msg_id);
     }
   };
   kernel.iopubMessage.connect(onIOPub);
   kernel.disposed.connect(() => {
     kernel.iopubMessage.disconnect(onIOPub);
-    pending.forEach(timer => clearTimeout(timer));
-    pending.clear();
+    requests.dispose();
   });
 }

@@ -118,7 +118,10 @@ function showCommStatusesWhenSlow(kernel: Kernel.IKernelConnection): void {
   };
   const update = connection._updateStatus;
   if (typeof update === 'function') {
-    showSlowCommRequests(kernel, status => update.call(connection, status));
+    showSlowCommRequests(kernel, {
+      current: () => kernel.status,
+      show: status => update.call(connection, status)
+    });
   }
 }
 

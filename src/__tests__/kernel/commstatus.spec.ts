@@ -8,6 +8,7 @@ import {
 } from '../../kernel/commstatus';
 
 class StatusKernel {
+  current: KernelMessage.Status = 'idle';
   iopubMessage = new Signal<this, KernelMessage.IIOPubMessage>(this);
   disposed = new Signal<this, void>(this);
   status(state: string, parentType: string, parentId: string): void {
@@ -22,7 +23,13 @@ class StatusKernel {
 function watched(): { kernel: StatusKernel; shown: string[] } {
   const kernel = new StatusKernel();
   const shown: string[] = [];
-  showSlowCommRequests(kernel, status => shown.push(status));
+  showSlowCommRequests(kernel, {
+    current: () => kernel.current,
+    show: status => {
+      shown.push(status);
+      kernel.current = status;
+    }
+  });
   return { kernel, shown };
 }
 
@@ -46,6 +53,14 @@ describe('a comm request status', () => {
     expect(shown).toEqual(['busy']);
     kernel.status('idle', 'comm_open', 'm2');
     expect(shown).toEqual(['busy', 'idle']);
+  });
+
+  it('leaves a restarting kernel restarting when a busy would have shown', () => {
+    const { kernel, shown } = watched();
+    kernel.status('busy', 'comm_msg', 'm3');
+    kernel.current = 'restarting';
+    jest.advanceTimersByTime(10 * SHOW_BUSY_AFTER_MS);
+    expect(shown).toEqual([]);
   });
 
   it('leaves statuses of other requests to JupyterLab', () => {
