@@ -22,6 +22,13 @@ CREDIT_MSG_TYPE = "ipycomm_credit"
 BATCH_KEY = "ipycomm_batch"
 #: The largest window a reader may ask for.
 MAX_WINDOW = 4096
+#: The iopub topic that a subscriber which takes part subscribes to, besides ``b""``
+#: (docs/flow-control.md §6). No message is ever published under it (it is not UTF-8, and no
+#: topic the kernel uses starts with 0xFF), so it changes nothing that socket receives; it
+#: only lets the kernel count, on its XPUB socket, the subscribers that read ipycomm's
+#: envelopes (batches, chunks). While any subscriber has not subscribed to it, the kernel
+#: publishes the plain protocol only.
+PARTICIPANT_TOPIC = b"\xffipycomm.participant"
 
 
 class CreditContent(TypedDict):
