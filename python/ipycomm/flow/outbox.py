@@ -78,6 +78,8 @@ class Outbox:
         self._flush_owed = False
         #: Called after each credit, outside the lock (chunked transfers send on).
         self._credit_hooks: list[Callable[[CreditContent], None]] = []
+        #: A timer is due to look for readers to forget (one at a time).
+        self._forget_armed = False
 
     @property
     def readers(self) -> Readers:
@@ -163,6 +165,7 @@ class Outbox:
             self._scheduled = self._scheduled or schedule
         if schedule:
             self._sender.schedule(self.flush)
+        self._arm_forgetting()  # a credit behind what was sent starts that reader's clock
         for hook in self._credit_hooks:
             hook(credit)
 
@@ -198,6 +201,7 @@ class Outbox:
                     self._flush_owed = True
                     return
                 self._scheduled = False
+                self._forget_silent()
                 wires = self._take()
                 if self._queue:
                     waiting = f"{self._queue.live} messages"
@@ -210,6 +214,32 @@ class Outbox:
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
             self._sender.schedule_later(delay, self.flush)
+        self._arm_forgetting()
+
+    def _forget_silent(self) -> None:
+        """Forget the readers silent too long (under the lock), one log line each."""
+        for name in self._readers.forget_silent():
+            log.warning(
+                "ipycomm: forgot reader %s: no credit for %g s more after it stopped "
+                "holding the kernel back (c.IPyComm.forget_reader_after); it no longer "
+                "counts for chunking or batching, and registers again if it credits",
+                name,
+                self._readers.forget_after,
+            )
+
+    def _arm_forgetting(self) -> None:
+        """Look again when the first silent reader is due to be forgotten, even if nothing
+        is sent meanwhile."""
+        with self._cond:
+            delay = None if self._forget_armed else self._readers.seconds_until_forgotten()
+            self._forget_armed = self._forget_armed or delay is not None
+        if delay is not None:
+            self._sender.schedule_later(delay, self._forget_due)
+
+    def _forget_due(self) -> None:
+        with self._cond:
+            self._forget_armed = False
+        self.flush()  # forgets, and looks again for the next one
 
     def _warn_stale(self, names: list[str], waiting: str) -> None:
         for name in names:
@@ -234,6 +264,7 @@ class Outbox:
                 self._warn_stale(dropped, "a chunked transfer")
                 # A reader just dropped lets the transfer go on: look again at once.
                 delay = 0.0 if dropped else self._readers.seconds_until_stale()
+        self._arm_forgetting()  # a reader dropped here is forgotten in time too
         if delay is not None:
             self._sender.schedule_later(delay, recheck)
         return delay is not None

@@ -18,6 +18,11 @@ from .wire import CreditContent
 #: A reader that merely works hard keeps crediting as it goes, so it is never mistaken for a
 #: silent one; one that was silent gates again from its next credit.
 STALE_AFTER = 2.0
+#: Seconds a reader may stay SILENT (or BEHIND without crediting) before the kernel forgets it
+#: altogether (``c.IPyComm.forget_reader_after``): a vanished page then no longer keeps the
+#: kernel from chunking or batching for the readers that remain. An idle reader that has
+#: nothing to read is never forgotten; a forgotten one that credits again registers anew.
+FORGET_AFTER = 30.0
 #: While no reader has spoken, the kernel assumes one is on its way (a page's first credit
 #: takes a round trip through the server) and holds a burst beyond this window for at most
 #: EXPECT_FOR seconds. A client that never grants credit pays that pause once.
@@ -44,17 +49,25 @@ class _Reader:
     #: When messages first had to wait for this reader since its last credit (each credit
     #: makes a new record, so the clock starts again).
     waited_since: float | None = None
+    #: When the clock towards forgetting it started: when it went SILENT, or its credit when
+    #: that was already behind what was sent (a reader that reads credits again soon).
+    silent_since: float | None = None
 
 
 class Readers:
     """The readers taking part in flow control. Not thread-safe: the caller holds a lock."""
 
     def __init__(
-        self, stale_after: float = STALE_AFTER, clock: Callable[[], float] = time.monotonic
+        self,
+        stale_after: float = STALE_AFTER,
+        clock: Callable[[], float] = time.monotonic,
+        forget_after: float = FORGET_AFTER,
     ) -> None:
         self._readers: dict[str, _Reader] = {}
         #: Seconds a reader may stay silent while messages wait for it.
         self.stale_after = stale_after
+        #: Seconds a silent reader stays registered before it is forgotten (FORGET_AFTER).
+        self.forget_after = forget_after
         self._clock = clock
 
     def __len__(self) -> int:
@@ -83,6 +96,7 @@ class Readers:
             stale_after=self.stale_after,
             state=BEHIND if behind else GATING,
             chunks=credit.get("chunks", False),
+            silent_since=self._clock() if behind else None,
         )
 
     def _pacing(self) -> list[_Reader]:
@@ -130,7 +144,7 @@ class Readers:
             if reader.waited_since is None:
                 reader.waited_since = now
             if now - reader.waited_since >= reader.stale_after:
-                reader.state = SILENT
+                reader.state, reader.silent_since = SILENT, now
         for name, reader in list(self._readers.items()):
             if reader.state == SILENT and reader.waited_since is not None:
                 reader.waited_since = None  # reported once
@@ -144,3 +158,21 @@ class Readers:
         """How long until the first waiting reader would go stale; None if none is waiting."""
         due = [r.waited_since + r.stale_after for r in self._pacing() if r.waited_since is not None]
         return max(0.0, min(due) - self._clock()) if due else None
+
+    def forget_silent(self) -> list[str]:
+        """Forget the readers SILENT, or BEHIND without a credit since, for ``forget_after``:
+        they no longer count for chunking or batching. Returns their ids."""
+        now = self._clock()
+        gone = [
+            name
+            for name, reader in self._readers.items()
+            if reader.silent_since is not None and now - reader.silent_since >= self.forget_after
+        ]
+        for name in gone:
+            del self._readers[name]
+        return gone
+
+    def seconds_until_forgotten(self) -> float | None:
+        """How long until the first silent reader would be forgotten; None if none would."""
+        due = [r.silent_since for r in self._readers.values() if r.silent_since is not None]
+        return max(0.0, min(due) + self.forget_after - self._clock()) if due else None
