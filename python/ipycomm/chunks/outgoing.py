@@ -25,7 +25,8 @@ def transfer_of(
     message: Outgoing, data_json: bytes, chunk_size: int, pack: Pack, parent: Any
 ) -> Transfer:
     """The chunked transfer of ``message`` (a comm_msg), whose data serializes to
-    ``data_json``; every chunk is parented to ``parent``, as the message would be."""
+    ``data_json``; every chunk is parented to ``parent``, as the message would be. If it
+    must go whole after all, it is the message itself, spliced around ``data_json``."""
     transfer_id = uuid.uuid4().hex
     parts = payload_parts(data_json, message.buffers)
     count = chunk_count(sum(parts), chunk_size)
@@ -44,6 +45,21 @@ def transfer_of(
             target_name=message.target_name,
         )
 
+    def whole(abandons: str | None) -> Queued:
+        content = b'{"comm_id":%s,"data":%s}' % (pack(message.comm_id), data_json)
+        queued = Queued(
+            "comm_msg",
+            ident,
+            content,
+            dict(message.metadata),
+            list(message.buffers),
+            parent,
+            comm_id=message.comm_id,
+            target_name=message.target_name,
+        )
+        queued.flow = None if abandons is None else {"abandons": abandons}
+        return queued
+
     def make(index: int, piece: memoryview) -> Queued:
         last = index == count - 1
         metadata = dict(message.metadata) if last else {}
@@ -56,4 +72,5 @@ def transfer_of(
         split(data_json, message.buffers, chunk_size),
         make,
         lambda: item(cancel_data(transfer_id), {}, []),
+        whole,
     )

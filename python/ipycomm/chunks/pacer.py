@@ -35,6 +35,7 @@ class Transfer:
         pieces: Iterator[memoryview],
         make: MakeChunk,
         cancel_notice: Callable[[], Queued],
+        whole: Callable[[str | None], Queued],
     ) -> None:
         self.transfer_id = transfer_id
         self.comm_id = comm_id
@@ -42,6 +43,9 @@ class Transfer:
         self._pieces = pieces
         self._make = make
         self._cancel_notice = cancel_notice
+        #: The message in one piece, for when a reader of the plain protocol subscribed: it
+        #: gets the id of the transfer it replaces once chunks of it were sent.
+        self._whole = whole
         self.next_index = 0
         #: The chunks in the outbox not yet taken by every reader, oldest first.
         self._ahead: deque[_Seq] = deque()
@@ -54,12 +58,17 @@ class Transfer:
     def cancel(self, notify: bool) -> None:
         self._cancel = notify
 
-    def take(self, acked: int | None) -> list[Queued]:
+    def take(self, acked: int | None, private: bool = True) -> list[Queued]:
         """The chunks that may go to the outbox now (``acked``: what every pacing reader
-        has taken; None: no reader sets the pace)."""
+        has taken; None: no reader sets the pace). ``private`` False: a subscriber that
+        reads no envelopes is there now, so the rest goes as the whole message."""
         if self._cancel is not None:
             self.next_index = self.count
             return [self._cancel_notice()] if self._cancel else []
+        if not private and not self.done:
+            started = self.next_index > 0
+            self.next_index = self.count
+            return [self._whole(self.transfer_id if started else None)]
         ahead = self._ahead
         while ahead and ahead[0].taken_by(acked):
             ahead.popleft()
@@ -182,7 +191,7 @@ class Pacer:
         """Pop what may go now, lane by lane (called with the lock held). A lane emptied in
         one round is removed in the next, once its items are in the outbox: until then a
         later message on its comm must queue behind them, not overtake them."""
-        acked = self._outbox.acked()
+        acked, private = self._outbox.acked(), self._outbox.scope.private()
         out: list[Queued] = []
         for comm_id, lane in list(self._lanes.items()):
             if not lane:
@@ -193,7 +202,7 @@ class Pacer:
                     out.append(head)
                     lane.popleft()
                     continue
-                out.extend(head.take(acked))
+                out.extend(head.take(acked, private))
                 if not head.done:
                     if acked is not None and head.held_back():
                         self._watch(head)

@@ -21,11 +21,20 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import zmq
+
 from ..chunks.assembler import Assembler, whole_message
 from ..chunks.format import CHUNK_KEY, Notice, parse
 from ..chunks.limits import Limits
 from ..flow.batch import unpack
-from ..flow.wire import CREDIT_MSG_TYPE, MAX_WINDOW, CreditContent, seq_of
+from ..flow.wire import (
+    CREDIT_MSG_TYPE,
+    FLOW_KEY,
+    MAX_WINDOW,
+    PARTICIPANT_TOPIC,
+    CreditContent,
+    seq_of,
+)
 from ..protocol import Message
 
 log = logging.getLogger("ipycomm")
@@ -61,6 +70,7 @@ class CommReader:
         self.last_credit_id: str | None = None
         #: The kernel's partial messages, when this reader reassembles them.
         self._assembler = Assembler(Limits()) if chunks else None
+        _mark_participant(client)
 
     def receive(self, msg: Message) -> list[Message]:
         """The comm messages ``msg`` carries (itself if it is not a batch; none for a chunk
@@ -71,6 +81,7 @@ class CommReader:
         if seq is not None:
             self._advance(seq, at_once=chunk)
         if not chunk:
+            self._drop_abandoned(msg)
             return unpack(msg)
         whole = self._reassemble(msg)
         return [] if whole is None else [whole]
@@ -86,6 +97,15 @@ class CommReader:
             return None
         done = self._assembler.add(key, item, memoryview(buffers[0]).cast("B"))
         return None if done is None else whole_message(msg, done)
+
+    def _drop_abandoned(self, msg: Message) -> None:
+        """A whole message that replaces a transfer the kernel stopped chunking (a reader of
+        the plain protocol subscribed meanwhile): its partial is dropped."""
+        flow = (msg.get("metadata") or {}).get(FLOW_KEY)
+        abandons = flow.get("abandons") if isinstance(flow, dict) else None
+        if self._assembler is not None and isinstance(abandons, str):
+            comm_id = str((msg.get("content") or {}).get("comm_id"))
+            self._assembler.drop(("kernel", comm_id, abandons), "sent whole instead")
 
     def close(self) -> None:
         """Tell the kernel this reader leaves, so it stops waiting for its credit."""
@@ -120,6 +140,19 @@ class CommReader:
         self._client.control_channel.send(msg)
         self._credited = self._seq
         self.last_credit_id = msg["header"]["msg_id"]
+
+
+def _mark_participant(client: Any) -> None:
+    """Tell the kernel this client's iopub socket reads envelopes (docs/flow-control.md §6):
+    without it, the kernel sends everyone the plain protocol."""
+    socket = getattr(getattr(client, "iopub_channel", None), "socket", None)
+    if socket is None:
+        log.warning(
+            "ipycomm: this client's iopub socket is not reachable; the kernel sends it "
+            "(and everyone) plain messages"
+        )
+        return
+    socket.setsockopt(zmq.SUBSCRIBE, PARTICIPANT_TOPIC)
 
 
 def _is_chunk(msg: Message) -> bool:

@@ -53,7 +53,8 @@ def to_wire(seq: int, group: Sequence[Queued]) -> Wire:
     alone, else one batch of them (all comm_msgs of one comm)."""
     first = group[0]
     if len(group) == 1:
-        metadata = {**first.metadata, FLOW_KEY: {"seq": seq}}
+        flow = {"seq": seq} if first.flow is None else {**first.flow, "seq": seq}
+        metadata = {**first.metadata, FLOW_KEY: flow}
         return Wire(
             first.msg_type, first.ident, first.content, metadata, first.buffers, first.parent
         )

@@ -18,6 +18,7 @@ from typing import Protocol
 from .batch import to_wire
 from .queue import Passthrough, SendQueue
 from .readers import Readers
+from .subscribers import WireScope
 from .wire import CreditContent, Queued, Wire
 
 log = logging.getLogger("ipycomm")
@@ -61,8 +62,11 @@ class Outbox:
         readers: Readers | None = None,
         max_queued: int = MAX_QUEUED,
         max_queued_bytes: int = MAX_QUEUED_BYTES,
+        scope: WireScope | None = None,
     ) -> None:
         self._sender = sender
+        #: Whether every iopub subscriber reads envelopes (docs/flow-control.md §6).
+        self.scope = scope if scope is not None else WireScope()
         self._readers = readers if readers is not None else Readers()
         self._readers.expect_reader(0)
         self._max_queued = max_queued
@@ -181,7 +185,7 @@ class Outbox:
     def take_chunks(self) -> bool:
         """Whether the readers reassemble chunked messages (see Readers.take_chunks)."""
         with self._cond:
-            return self._readers.take_chunks()
+            return self._readers.take_chunks() and self.scope.private()
 
     def _full(self) -> bool:
         queue = self._queue
@@ -192,6 +196,9 @@ class Outbox:
     def flush(self) -> None:
         """Send everything the readers' credit allows, in order."""
         with self._send_lock:
+            # A subscriber that came in since the last flush must be known before a batch
+            # goes out: one that does not read envelopes turns them off.
+            self.scope.refresh()
             with self._cond:
                 if self._in_flight:
                     # A message sent at once is still on its way to the socket, and this flush
@@ -285,7 +292,7 @@ class Outbox:
             log.exception("ipycomm: could not publish %s", what)
 
     def _batchable(self, item: Queued) -> bool:
-        if item.data is None or item.msg_type != "comm_msg":
+        if item.data is None or item.msg_type != "comm_msg" or not self.scope.private():
             return False
         if item.peer_unpacks:
             return True

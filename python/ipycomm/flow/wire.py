@@ -74,6 +74,8 @@ class Queued(Wire):
     #: Called with its seq when the outbox numbers it (under the outbox's lock: it must be
     #: quick and take no lock): how a chunked transfer learns what the readers have taken.
     on_numbered: Callable[[int], None] | None = None
+    #: Keys of its own for ``metadata.ipycomm`` besides ``seq`` (``abandons``, docs/chunking.md).
+    flow: dict[str, Any] | None = None
     size: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from .construction import after_build, wrap_kernel_class
 from .install import install
 from .options import IPyComm, options_of
+from .xpub import hook_iopub_class
 
 log = logging.getLogger("ipycomm")
 
@@ -32,6 +33,11 @@ def activate(ipkernel_module: Any) -> None:
         return
     after_build(_activate_in)
     wrap_kernel_class(ipkernel_module.IPythonKernel)
+    # Before the kernel app builds its IOPub thread: count who subscribes to iopub from the
+    # first subscriber on (docs/flow-control.md §6).
+    from ipykernel import iostream
+
+    hook_iopub_class(iostream.IOPubThread)
 
 
 def _activate_in(kernel: Any) -> None:

@@ -25,6 +25,7 @@ from ..protocol import Message, ProtocolError
 from ..transport import Outgoing
 from .errors import error_content
 from .iopub import IOPubSender
+from .xpub import scope_of
 
 log = logging.getLogger("ipycomm")
 
@@ -38,7 +39,8 @@ class KernelTransport:
         # Batches are spliced from JSON; another packer gets plain messages only.
         self._json = getattr(kernel.session, "packer", "json") == "json"
         sender = IOPubSender(kernel)
-        self.outbox = Outbox(sender)
+        # Envelopes only while every iopub subscriber reads them (docs/flow-control.md §6).
+        self.outbox = Outbox(sender, scope=scope_of(kernel))
         # The kernel's own output must not overtake comm messages waiting for credit.
         sender.hold_output_behind(self.outbox.hold_behind)
         # Chunked transfers (docs/chunking.md): the kernel's own, and the page's.
