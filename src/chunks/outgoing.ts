@@ -9,7 +9,7 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { formatBytes } from '../util/bytes';
 import { payloadBound, payloadOf } from './format';
 import type { Negotiation } from './negotiation';
-import { ChunkSender } from './sender';
+import { ChunkSender, ISenderDeps } from './sender';
 import type { Transfers } from './transfers';
 
 type CommMsg = KernelMessage.ICommMsgMsg;
@@ -138,12 +138,8 @@ export class Outgoing {
   ): void {
     const { transfers, kernelId } = this._deps;
     const transfer = this._deps.newId();
-    const sender = new ChunkSender(msg, payload, chunkSize, transfer, {
-      send: m => this._deps.send(m),
-      create: (data, buffers) => this._deps.create(commId, data, buffers),
-      idle: msgId => this._deps.idle(msgId),
-      progress: done => transfers.progress(transfer, done)
-    });
+    const deps = this._senderDeps(commId, transfer);
+    const sender = new ChunkSender(msg, payload, chunkSize, transfer, deps);
     this._held.set(commId, []);
     this._senders.set(transfer, sender);
     this._commOf.set(transfer, commId);
@@ -169,6 +165,16 @@ export class Outgoing {
       }
       this._release(commId);
     });
+  }
+
+  private _senderDeps(commId: string, transfer: string): ISenderDeps {
+    return {
+      send: m => this._deps.send(m),
+      create: (data, buffers) => this._deps.create(commId, data, buffers),
+      idle: msgId => this._deps.idle(msgId),
+      progress: done => this._deps.transfers.progress(transfer, done),
+      warn: message => this._deps.warn(message)
+    };
   }
 
   /** Sends what waited on a comm, in order, until one of its messages has to wait again. */

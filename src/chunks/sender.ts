@@ -3,6 +3,13 @@
  * chunks in flight, the next one sent when the kernel's idle status for an earlier one comes
  * back, progress as the bytes the kernel has taken.
  *
+ * Every chunk goes to the shell (or subshell) the original message goes to, so one shell
+ * handles them in order. The idle is then only the pacing signal: that shell takes the chunks
+ * in order whether or not the idle comes, and iopub can drop an idle on a loaded machine. A
+ * chunk with no idle after ACK_TIMEOUT_MS therefore counts as taken, so a lost idle slows a
+ * transfer instead of holding it (and the comm's later messages, which wait behind it)
+ * forever.
+ *
  * The last chunk is the original message (its msg_id, so its caller's future completes as if
  * the message had gone whole). A transfer that stops early sends a cancel notice under the
  * original header instead, so the kernel drops its partial message and the caller's future
@@ -15,6 +22,9 @@ import { chunkCount, chunksOf, IChunk } from './splitter';
 /** Chunks in flight at most. */
 export const WINDOW = 2;
 
+/** How long a chunk waits for its idle before it counts as taken. */
+export const ACK_TIMEOUT_MS = 10_000;
+
 type CommMsg = KernelMessage.ICommMsgMsg;
 
 export interface ISenderDeps {
@@ -26,6 +36,10 @@ export interface ISenderDeps {
   idle(msgId: string): Promise<void>;
   /** The kernel has taken `done` bytes. */
   progress(done: number): void;
+  /** Default ACK_TIMEOUT_MS. */
+  ackTimeoutMs?: number;
+  /** Where a missing idle is reported, once per transfer; default console.warn. */
+  warn?(message: string): void;
 }
 
 export class ChunkSender {
@@ -80,6 +94,9 @@ export class ChunkSender {
       return false;
     }
     this._stopped = true;
+    // A stopped transfer waits for no idle: run() ends now, and no timer keeps the payload.
+    this._waits.forEach(wait => wait());
+    this._waits.clear();
     const notice = chunkData({ transfer: this._transfer, cancel: true });
     const msg: CommMsg = {
       ...this._original,
@@ -107,15 +124,66 @@ export class ChunkSender {
           content: { ...this._original.content, data },
           buffers: [chunk.slice]
         }
-      : this._deps.create(data, [chunk.slice]);
+      : this._onOriginalShell(this._deps.create(data, [chunk.slice]));
     this._lastSent = last;
     this._deps.send(msg);
     const done = Math.min(this._size, (index + 1) * this._chunkSize);
-    return this._deps.idle(msg.header.msg_id).then(() => {
+    const taken = this._taken(index, msg.header.msg_id).then(() => {
       if (!this._stopped) {
         this._deps.progress(done);
       }
     });
+    // run() stops at the first chunk the kernel will not take, and awaits no later one.
+    taken.catch(() => undefined);
+    return taken;
+  }
+
+  /**
+   * A chunk goes to the shell the original goes to (JupyterLab sends a comm's messages to its
+   * subshell): one shell handles them in the order sent, and the kernel takes them only so.
+   */
+  private _onOriginalShell(msg: CommMsg): CommMsg {
+    const subshell = this._original.header.subshell_id;
+    return subshell
+      ? { ...msg, header: { ...msg.header, subshell_id: subshell } }
+      : msg;
+  }
+
+  /**
+   * Resolves on the chunk's idle, or once ACK_TIMEOUT_MS passed without it; rejects if the
+   * idle never will come (the kernel restarted, the connection went away).
+   */
+  private _taken(index: number, msgId: string): Promise<void> {
+    const ms = this._deps.ackTimeoutMs ?? ACK_TIMEOUT_MS;
+    let wait: (() => void) | undefined;
+    const late = new Promise<void>(resolve => {
+      const timer = setTimeout(() => {
+        this._warnLate(index, ms);
+        resolve();
+      }, ms);
+      wait = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this._waits.add(wait);
+    });
+    return Promise.race([this._deps.idle(msgId), late]).finally(() => {
+      wait?.();
+      this._waits.delete(wait!);
+    });
+  }
+
+  private _warnLate(index: number, ms: number): void {
+    if (this._warnedLate || this._stopped) {
+      return;
+    }
+    this._warnedLate = true;
+    const warn = this._deps.warn ?? (message => console.warn(message));
+    warn(
+      `ipycomm: no idle status from the kernel for chunk ${index} of transfer ` +
+        `${this._transfer} after ${ms / 1000} s; it counts as taken and the transfer ` +
+        'goes on (the kernel receives chunks in order; only the pacing signal was lost)'
+    );
   }
 
   private async _settleOldest(
@@ -143,4 +211,7 @@ export class ChunkSender {
   private _deps: ISenderDeps;
   private _stopped = false;
   private _lastSent = false;
+  private _warnedLate = false;
+  /** Ends the wait of each chunk in flight, without its idle. */
+  private _waits = new Set<() => void>();
 }

@@ -1,7 +1,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import { Negotiation } from '../../chunks/negotiation';
 import { Outgoing } from '../../chunks/outgoing';
-import { WINDOW } from '../../chunks/sender';
+import { ACK_TIMEOUT_MS, WINDOW } from '../../chunks/sender';
 import { ITransfer, Transfers } from '../../chunks/transfers';
 
 type Msg = KernelMessage.IMessage;
@@ -39,6 +39,14 @@ function chunkOf(
   return data?.ipycomm_chunk ?? null;
 }
 
+/** Every Outgoing a test made: reset after it, so no chunk's idle timeout outlives it. */
+const made: Outgoing[] = [];
+
+afterEach(() => {
+  made.splice(0).forEach(outgoing => outgoing.reset('the test ended'));
+  jest.useRealTimers();
+});
+
 /** An Outgoing whose kernel answers what the test says, and acknowledges chunks on demand. */
 function setup(
   capability: object | null = {
@@ -71,6 +79,7 @@ function setup(
     newId: () => 't1',
     warn: message => warnings.push(message)
   });
+  made.push(outgoing);
   const negotiate = async () => {
     void negotiation.resolve();
     answer({ status: 'ok', ipycomm: capability ?? undefined });
@@ -158,6 +167,27 @@ describe('Outgoing', () => {
       await t.ack();
     }
     expect(t.sent.slice(-2)).toEqual([after, close]);
+  });
+
+  it("sends the comm's later messages after a transfer whose idles never came", async () => {
+    jest.useFakeTimers();
+    const t = setup();
+    await t.negotiate();
+    const msg = commMsg('c1', {}, [big(3 * CHUNK)]);
+    t.send(msg);
+    const after = commMsg('c1', { after: true });
+    t.send(after);
+    // The kernel's idles are never delivered (iopub dropped them): the transfer goes on.
+    await jest.advanceTimersByTimeAsync(ACK_TIMEOUT_MS);
+    await jest.advanceTimersByTimeAsync(ACK_TIMEOUT_MS);
+    expect(t.sent.slice(-2).map(m => m.header.msg_id)).toEqual([
+      msg.header.msg_id,
+      after.header.msg_id
+    ]);
+    expect(t.seen[t.seen.length - 1]).toMatchObject({ state: 'done' });
+    expect(t.warnings).toEqual([
+      expect.stringMatching(/no idle status from the kernel for chunk 0/)
+    ]);
   });
 
   it('refuses a message over the kernel limit before sending anything, naming both sizes', async () => {
