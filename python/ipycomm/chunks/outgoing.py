@@ -8,6 +8,7 @@ original message.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,7 @@ def transfer_of(
         )
 
     def whole(abandons: str | None) -> Queued:
-        content = b'{"comm_id":%s,"data":%s}' % (pack(message.comm_id), data_json)
+        content = b'{"comm_id":%s,"data":%s}' % (json.dumps(message.comm_id).encode(), data_json)
         queued = Queued(
             "comm_msg",
             ident,
@@ -73,4 +74,5 @@ def transfer_of(
         make,
         lambda: item(cancel_data(transfer_id), {}, []),
         whole,
+        parent,
     )

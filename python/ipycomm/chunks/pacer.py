@@ -13,9 +13,12 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..flow.outbox import Outbox
+from ..flow.queue import Passthrough
 from ..flow.wire import Queued
+from .barrier import Barrier, Describe
 from .format import MAX_AHEAD
 
 #: Makes the outbox item of chunk ``index`` from its slice of the payload.
@@ -36,8 +39,11 @@ class Transfer:
         make: MakeChunk,
         cancel_notice: Callable[[], Queued],
         whole: Callable[[str | None], Queued],
+        parent: Any = None,
     ) -> None:
         self.transfer_id = transfer_id
+        #: The request that sent it: that request's idle waits for its last chunk.
+        self.parent = parent
         self.comm_id = comm_id
         self.count = count
         self._pieces = pieces
@@ -120,6 +126,8 @@ class Pacer:
         self._outbox = outbox
         self._lock = threading.Lock()
         self._lanes: dict[str, deque[Entry]] = {}
+        #: Output published while a transfer is under way, and what was sent after it.
+        self._barrier = Barrier()
         self._pumping = False
         self._again = False
         self._recheck_due = False
@@ -131,12 +139,15 @@ class Pacer:
         comm_id = item.comm_id or ""
         # Without the lock first (the hot path): only this comm's own sender starts a lane
         # for it, and a lane is removed only once all it held is in the outbox.
-        if comm_id in self._lanes:
+        if comm_id in self._lanes or self._barrier:
             with self._lock:
                 lane = self._lanes.get(comm_id)
-                if lane is not None:
+                if self._barrier:
+                    self._barrier.hold(item)
+                elif lane is not None:
                     lane.append(item)
-            if lane is not None:
+                waits = bool(self._barrier) or lane is not None
+            if waits:
                 self.pump()
                 return
         self._outbox.put(item)
@@ -144,8 +155,23 @@ class Pacer:
     def start(self, transfer: Transfer) -> None:
         """Send a message in chunks, after whatever its comm's lane holds."""
         with self._lock:
-            self._lanes.setdefault(transfer.comm_id, deque()).append(transfer)
+            if self._barrier:
+                self._barrier.hold(transfer)
+            else:
+                self._lanes.setdefault(transfer.comm_id, deque()).append(transfer)
         self.pump()
+
+    def hold_output(self, send: Callable[[], None], size: int, describe: Describe) -> bool:
+        """The kernel's own output (on the IOPub thread): while a transfer is under way, hold
+        it until the transfer's last chunk is in the outbox, and return True; else False."""
+        with self._lock:
+            if not self._lanes and not self._barrier:
+                return False
+            waiting = [entry for lane in self._lanes.values() for entry in lane]
+            if not self._barrier.must_wait(describe, waiting):
+                return False
+            self._barrier.hold(Passthrough(send, size))
+        return True
 
     def cancel(self, transfer_id: str) -> bool:
         """Cancel one of the kernel's transfers: its unsent chunks are dropped and every page
@@ -181,18 +207,21 @@ class Pacer:
                         return
                     self._again = False
                 for item in ready:
-                    self._outbox.put(item)
+                    if isinstance(item, Passthrough):
+                        self._outbox.put_output(item)
+                    else:
+                        self._outbox.put(item)
         except BaseException:
             with self._lock:
                 self._pumping = False
             raise
 
-    def _collect(self) -> list[Queued]:
+    def _collect(self) -> list[Queued | Passthrough]:
         """Pop what may go now, lane by lane (called with the lock held). A lane emptied in
         one round is removed in the next, once its items are in the outbox: until then a
         later message on its comm must queue behind them, not overtake them."""
         acked, private = self._outbox.acked(), self._outbox.scope.private()
-        out: list[Queued] = []
+        out: list[Queued | Passthrough] = []
         for comm_id, lane in list(self._lanes.items()):
             if not lane:
                 del self._lanes[comm_id]
@@ -208,6 +237,8 @@ class Pacer:
                         self._watch(head)
                     break
                 lane.popleft()
+        if self._barrier and self._barrier.release(self._lanes, out):
+            self._again = True  # a transfer came out of the barrier: its lane goes next round
         return out
 
     def _watch(self, transfer: Transfer) -> None:

@@ -116,6 +116,16 @@ class Outbox:
             self._queue.append(Passthrough(send, size))
             return True
 
+    def put_output(self, output: Passthrough) -> None:
+        """Queue the kernel's own output behind everything put so far (from any thread: it is
+        sent by a flush, on the sending thread)."""
+        with self._cond:
+            self._queue.append(output)
+            schedule = not self._scheduled
+            self._scheduled = True
+        if schedule:
+            self._sender.schedule(self.flush)
+
     def _send_at_once(self, item: Queued) -> bool:
         """The fast path for a lone message: when nothing waits, no earlier message is still on
         its way to the sending thread, and the credit has room, number it and send it from the

@@ -10,11 +10,16 @@ statuses) wait behind the comm messages that the outbox still holds, so it canno
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from ..flow.wire import Wire
+
+#: What decides whether the kernel's own output waits: ``(send, size, describe) -> held``.
+HoldBehind = Callable[[Callable[[], None], int, Callable[[], "str | None"]], bool]
+_DELIM = b"<IDS|MSG>"
 
 
 class IOPubSender:
@@ -29,10 +34,11 @@ class IOPubSender:
         #: The IOPub thread's own send, which ours must call even once it is wrapped.
         self._really_send: Callable[..., None] | None = getattr(thread, "_really_send", None)
 
-    def hold_output_behind(self, hold_behind: Callable[[Callable[[], None], int], bool]) -> None:
+    def hold_output_behind(self, hold_behind: HoldBehind) -> None:
         """Make every other message the IOPub thread sends (streams, displays, statuses, even
-        stock comms) ask ``hold_behind(send, size)`` first: the outbox queues it behind the
-        comm messages waiting for credit, or lets it go at once."""
+        stock comms) ask ``hold_behind(send, size, describe)`` first: it is queued behind the
+        comm messages still waiting, or goes at once. ``describe()`` tells a status's parent
+        msg_id (None for other output)."""
         thread, really_send = self._thread, self._really_send
         if thread is None or really_send is None:
             return  # no IOPub thread (an in-process kernel): everything is sent inline
@@ -42,7 +48,9 @@ class IOPubSender:
                 really_send(msg, *args, **kwargs)
 
             # Off the IOPub thread (it stopped, or a forked child): nothing to keep order with.
-            if threading.current_thread() is not thread.thread or not hold_behind(send, _size(msg)):
+            if threading.current_thread() is not thread.thread or not hold_behind(
+                send, _size(msg), lambda: status_parent(msg)
+            ):
                 send()
 
         thread._really_send = send_in_order
@@ -123,6 +131,20 @@ class _ScheduledSocket:
                     on_sent()
 
         thread.schedule(send)
+
+
+def status_parent(frames: Any) -> str | None:
+    """The parent's msg_id when the serialized message ``frames`` is a status; None for any
+    other message (or one that cannot be read)."""
+    try:
+        at = [bytes(f[:9]) if len(f) >= 9 else bytes(f) for f in frames].index(_DELIM)
+        header = json.loads(bytes(frames[at + 2]))
+        if header.get("msg_type") != "status":
+            return None
+        msg_id = json.loads(bytes(frames[at + 3])).get("msg_id")
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return None
+    return msg_id if isinstance(msg_id, str) else None
 
 
 def _size(frames: Any) -> int:

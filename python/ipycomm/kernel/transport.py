@@ -41,11 +41,17 @@ class KernelTransport:
         sender = IOPubSender(kernel)
         # Envelopes only while every iopub subscriber reads them (docs/flow-control.md §6).
         self.outbox = Outbox(sender, scope=scope_of(kernel))
-        # The kernel's own output must not overtake comm messages waiting for credit.
-        sender.hold_output_behind(self.outbox.hold_behind)
         # Chunked transfers (docs/chunking.md): the kernel's own, and the page's.
         self.pacer = Pacer(self.outbox)
+        # The kernel's own output must not overtake comm messages waiting for credit, nor a
+        # chunked message still on its way.
+        sender.hold_output_behind(self._hold_output)
         self.incoming = Incoming(self.limits, self._notify, self.pacer)
+
+    def _hold_output(
+        self, send: Callable[[], None], size: int, describe: Callable[[], str | None]
+    ) -> bool:
+        return self.pacer.hold_output(send, size, describe) or self.outbox.hold_behind(send, size)
 
     # -- the Transport protocol ------------------------------------------------------------------
 
