@@ -5,7 +5,8 @@
  *
  * A restart keeps the same connection (and its registered targets) but destroys every comm,
  * so restarts are reported here too. Each connection is also one flow-control reader (reader.ts),
- * and chunks and reassembles large comm messages (src/chunks/).
+ * chunks and reassembles large comm messages (src/chunks/), and keeps a comm close from dying
+ * with its subshell (subshellclose.ts).
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
@@ -13,6 +14,7 @@ import type { ISignal } from '@lumino/signaling';
 import { canChunk, watchChunks } from '../chunks/connection';
 import { showSlowCommRequests } from './commstatus';
 import { watchCredits } from './reader';
+import { orderSubshellCloses } from './subshellclose';
 import { refuseUnknownTargets } from './unknowntargets';
 
 export interface IKernelEvents {
@@ -94,6 +96,7 @@ export function registerTargets(
   events.onConnection?.(kernel);
   const reader = watchCredits(kernel, targets, { chunks: canChunk(kernel) });
   watchChunks(kernel, reader);
+  orderSubshellCloses(kernel);
   showCommStatusesWhenSlow(kernel);
   kernel.statusChanged.connect((_, status) => {
     const reason = LOST[status];
