@@ -1,73 +1,24 @@
-"""ipycomm's edge in jupyter_server, a server extension: kernel websockets that send each
-message at once, and that let flow-controlled comm messages through the iopub rate limit.
+"""ipycomm's edge in jupyter_server, a server extension (docs/flow-control.md §4).
 
-With Nagle's algorithm on (tornado's default), the server's second small write in a round trip
--- the comm_msg that follows a ``busy`` status -- waits for the browser's delayed ACK, about
-40 ms. Every drag step of a slider pays it. Setting TCP_NODELAY on the kernel websocket removes
-the stall; it costs nothing measurable for large messages, which fill whole segments anyway.
-
-The iopub rate limit (1000 msg/s by default) drops whatever exceeds it, the cell's own output
-included. Comm messages that carry ipycomm's ``seq`` are already kept within what the reader
-takes (docs/flow-control.md), so they are neither counted nor dropped.
+Loading it
+- installs ipycomm's kernel websocket connection (:mod:`.websocket`) over whatever ZMQ
+  connection class is configured: kernel websockets send each message at once, and those whose
+  page takes part in flow control pass the iopub rate limit and say so to the kernel;
+- marks the server's own iopub socket of each kernel, the one that watches the kernel's
+  activity, as a participant: it reads statuses only, so ipycomm's envelopes are nothing to it,
+  and it must not keep the kernel from sending them to the pages that read them;
+- adds ``ipycomm_credit`` to the untracked message types.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import Any
 
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
-from ..flow.wire import CREDIT_MSG_TYPE, FLOW_KEY
+from ..flow.wire import CREDIT_MSG_TYPE
+from .websocket import participating_class, set_participant
 
 _SETTING = "kernel_websocket_connection_class"
-_COMM_TYPES = frozenset({"comm_open", "comm_msg", "comm_close"})
-
-
-class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
-    """The stock kernel websocket connection, with TCP_NODELAY set when it opens."""
-
-    def connect(self) -> Any:  # the stock class returns a Future, its base a coroutine
-        self.websocket_handler.set_nodelay(True)
-        self.log.debug("ipycomm: TCP_NODELAY set on the websocket of kernel %s", self.kernel_id)
-        return super().connect()
-
-    #: This connection carried flow-controlled messages: its page may be a reader.
-    _saw_flow = False
-
-    def _limit_rate(self, channel: Any, msg: Any, msg_list: Any) -> bool:
-        if channel == "iopub" and len(msg_list) > 2:
-            msg["header"] = self.get_part("header", msg["header"], msg_list)  # type: ignore[no-untyped-call]
-            if msg["header"].get("msg_type") in _COMM_TYPES and is_flow_controlled(msg_list[2]):
-                self._saw_flow = True
-                return False
-        limited: bool = super()._limit_rate(channel, msg, msg_list)  # type: ignore[no-untyped-call]
-        return limited
-
-    def disconnect(self) -> Any:
-        # The page behind this websocket is gone (or will come back as a new reader): say so
-        # for it, so the kernel never waits for its credit. Its reader id is the websocket's
-        # session id, the page's kernel connection clientId.
-        control = self.channels.get("control") if self._saw_flow else None
-        if control is not None and not control.closed():
-            closing = {"reader": self.session_id, "seq": 0, "window": 1, "closing": True}
-            try:
-                self.session.send(control, CREDIT_MSG_TYPE, {**closing, "batch_targets": []})
-            except Exception:  # the kernel is gone too: nothing waits for this reader
-                self.log.debug("ipycomm: could not tell the kernel reader %s left", self.session_id)
-        return super().disconnect()  # type: ignore[no-untyped-call]
-
-
-def is_flow_controlled(metadata: Any) -> bool:
-    """Whether a message's raw metadata frame carries ipycomm's ``seq``."""
-    raw = bytes(metadata)
-    if b'"%s"' % FLOW_KEY.encode() not in raw:
-        return False  # the common case, decided without parsing
-    try:
-        flow = json.loads(raw).get(FLOW_KEY)
-    except (ValueError, AttributeError):
-        return False
-    return isinstance(flow, dict) and isinstance(flow.get("seq"), int)
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
@@ -77,15 +28,55 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     untracked = list(getattr(kernels, "untracked_message_types", []))
     if CREDIT_MSG_TYPE not in untracked:
         kernels.untracked_message_types = [*untracked, CREDIT_MSG_TYPE]
+    _install_connection_class(serverapp)
+    _mark_activity_watchers(kernels, serverapp.log)
+
+
+def _install_connection_class(serverapp: Any) -> None:
     settings = serverapp.web_app.settings
     current = settings.get(_SETTING)
-    if current is ZMQChannelsWebsocketConnection:
-        settings[_SETTING] = NoDelayWebsocketConnection
-        serverapp.log.info("ipycomm: kernel websockets send without Nagle delay (TCP_NODELAY)")
-    else:
-        # Someone configured their own connection class; replacing it would drop their changes.
+    ours = participating_class(current)
+    if ours is None:
+        # A gateway's connection proxies to a remote server's websocket: there is no zmq
+        # socket here to extend, and replacing the class would drop what it does.
         serverapp.log.warning(
-            "ipycomm: kernel_websocket_connection_class is %r, so TCP_NODELAY is not set; "
-            "slider round trips may take ~40 ms longer",
+            "ipycomm: kernel_websocket_connection_class is %r, not a "
+            "ZMQChannelsWebsocketConnection; ipycomm leaves it alone: no TCP_NODELAY (slider "
+            "round trips may take ~40 ms longer), and every page gets the server's iopub rate "
+            "limit and the plain protocol",
             current,
         )
+        return
+    settings[_SETTING] = ours
+    serverapp.log.info(
+        "ipycomm: kernel websockets send without Nagle delay (TCP_NODELAY) and know whether "
+        "their page takes part (%s)",
+        ours.__name__,
+    )
+
+
+def _mark_activity_watchers(kernels: Any, log: Any) -> None:
+    """Make every activity-watching iopub socket of the kernel manager a participant: those of
+    kernels it starts or restarts from now on, and those already watching."""
+    watch = getattr(kernels, "start_watching_activity", None)
+    if watch is None or getattr(watch, "_ipycomm", False):
+        return  # not a kernel manager that watches, or wrapped already
+
+    @functools.wraps(watch)
+    def start_watching_activity(kernel_id: str) -> None:
+        watch(kernel_id)
+        _mark_activity_stream(kernels, kernel_id, log)
+
+    start_watching_activity._ipycomm = True  # type: ignore[attr-defined]
+    kernels.start_watching_activity = start_watching_activity
+    for kernel_id in list(kernels.list_kernel_ids()):
+        _mark_activity_stream(kernels, kernel_id, log)
+
+
+def _mark_activity_stream(kernels: Any, kernel_id: str, log: Any) -> None:
+    kernel = kernels.get_kernel(kernel_id)
+    stream = getattr(kernel, "_activity_stream", None)
+    if stream is None or getattr(stream, "socket", stream).closed:
+        return  # a kernel manager that does not watch this way (a gateway's)
+    set_participant(stream, True)
+    log.debug("ipycomm: the activity watcher of kernel %s takes part", kernel_id)
