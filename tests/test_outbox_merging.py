@@ -4,8 +4,11 @@ kernel's other output waits behind held comm messages, and readers that can't ho
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from ipycomm.flow.batch import unpack
 from ipycomm.flow.coalesce import update_keys
 from ipycomm.flow.wire import Queued
@@ -26,7 +29,7 @@ def put_data(h: Harness, data: dict[str, Any], comm_id: str = "w1", **kw: Any) -
             kw.pop("msg_type", "comm_msg"),
             f"comm-{comm_id}".encode(),
             content,
-            {},
+            kw.pop("metadata", {}),
             buffers,
             kw.pop("parent", PARENT),
             comm_id=comm_id,
@@ -76,29 +79,153 @@ def test_updates_held_for_credit_merge_so_the_reader_gets_the_final_value_at_onc
     assert sent_messages(h)[1:] == [(update(value=19), [])]
 
 
-def test_each_key_keeps_its_latest_value_and_nothing_else_is_dropped() -> None:
-    """An earlier update keeps, in its place, the keys no later update set again."""
+def test_an_update_that_sets_a_key_again_carries_the_earlier_keys_in_its_place() -> None:
+    """{x, y} then {x}: one update, x=2 and y=1, in the place of {x} (after another comm's
+    update queued in between); never {y} then {x}, which shows y=1 beside the x from before
+    both, a state the kernel never held."""
     h = Harness()
     held(h)
-    put_data(h, update(a=1, b=1))
-    put_data(h, update(a=2))
-    put_data(h, update(c=3))
+    put_data(h, update(x=1, y=1))
+    put_data(h, update(v=10), comm_id="w2")
+    put_data(h, update(x=2))
     release(h)
-    assert [data["state"] for data, _ in sent_messages(h)[1:]] == [{"b": 1}, {"a": 2}, {"c": 3}]
+    assert sent_messages(h)[1:] == [(update(v=10), []), (update(x=2, y=1), [])]
 
 
-def test_a_keys_buffers_go_with_it_when_it_is_merged_away() -> None:
-    """buffer_paths and buffers of the surviving keys stay paired; the others leave."""
+def test_a_keys_buffers_move_with_it_into_the_later_update() -> None:
+    """buffer_paths and buffers stay paired: the carried key's buffer comes along, the buffer
+    of the key set again is the later one."""
     h = Harness()
     held(h)
-    first = {"method": "update", "state": {"a": None, "b": None, "n": 1}}
-    put_data(h, first | {"buffer_paths": [["a"], ["b"]]}, buffers=[b"A1", b"B1"])
+    state = {"a": None, "b": {"shape": [2], "data": None}, "n": 1}
+    first = {"method": "update", "state": state, "buffer_paths": [["a"], ["b", "data"]]}
+    put_data(h, first, buffers=[b"A1", b"B1"])
     put_data(h, update(a=None) | {"buffer_paths": [["a"]]}, buffers=[b"A2"])
     release(h)
-    (one, one_buffers), (_, two_buffers) = sent_messages(h)[1:]
-    assert one["state"] == {"b": None, "n": 1} and one["buffer_paths"] == [["b"]]
-    assert one_buffers == [b"B1"]
-    assert two_buffers == [b"A2"]
+    [(data, buffers)] = sent_messages(h)[1:]
+    assert data["state"] == {"a": None, "b": {"shape": [2], "data": None}, "n": 1}
+    paths = [tuple(path) for path in data["buffer_paths"]]
+    assert dict(zip(paths, buffers, strict=True)) == {("a",): b"A2", ("b", "data"): b"B1"}
+
+
+def test_a_bytes_trait_sent_as_a_buffer_outside_the_state_is_a_key_like_any_other() -> None:
+    """ipywidgets sends a bytes trait as a buffer at [key], the key out of the state (an
+    Image's value): frames replace each other, and a carried frame keeps its buffer."""
+    h = Harness()
+    held(h)
+    frame = {"method": "update", "state": {}, "buffer_paths": [["value"]]}
+    put_data(h, frame | {"state": {"width": "10"}}, buffers=[b"F1"])
+    put_data(h, frame, buffers=[b"F2"])
+    put_data(h, update(width="20"))
+    release(h)
+    merged = {"method": "update", "state": {"width": "20"}, "buffer_paths": [["value"]]}
+    assert sent_messages(h)[1:] == [(merged, [b"F2"])]
+
+
+def test_a_chain_of_overlapping_updates_becomes_one_update_at_latest_values() -> None:
+    """{x, y}, {y, z}, {x}: one update {x, y, z}, each key at the value it was set to last."""
+    h = Harness()
+    held(h)
+    put_data(h, update(x=1, y=1))
+    put_data(h, update(y=2, z=2))
+    put_data(h, update(x=3))
+    release(h)
+    assert sent_messages(h)[1:] == [(update(x=3, y=2, z=2), [])]
+
+
+def test_updates_between_the_replaced_one_and_its_override_merge_too() -> None:
+    """{x}, {y}, {x}: sending {y} first would show the new y with the old x, which the kernel
+    never held, so all three become one; an update queued before the first overlap stays."""
+    h = Harness()
+    held(h)
+    put_data(h, update(z=0))
+    put_data(h, update(x=1))
+    put_data(h, update(y=2))
+    put_data(h, update(x=3))
+    release(h)
+    assert sent_messages(h)[1:] == [(update(z=0), []), (update(x=3, y=2), [])]
+
+
+def test_updates_that_set_no_key_again_are_left_alone() -> None:
+    """{x} then {y}: each state the reader sees is one the kernel held, so both stay whole."""
+    h = Harness()
+    held(h)
+    put_data(h, update(x=1))
+    put_data(h, update(y=2))
+    release(h)
+    assert sent_messages(h)[1:] == [(update(x=1), []), (update(y=2), [])]
+
+
+BARRIERS: dict[str, Callable[[Harness], None]] = {
+    "output": lambda h: h.outbox.hold_behind(lambda: h.sent.append("output"), 1),  # type: ignore[arg-type]
+    "custom message": lambda h: put_data(h, {"method": "custom", "content": {}}),
+    "echo_update": lambda h: put_data(
+        h, {"method": "echo_update", "state": {"y": 5}, "buffer_paths": []}
+    ),
+}
+
+
+@pytest.mark.parametrize("barrier", BARRIERS)
+def test_nothing_is_carried_past_a_barrier(barrier: str) -> None:
+    """{x, y}, then output or another message on the comm, then {x}: all stay whole, since
+    what lies between may show or depend on the state after {x, y}."""
+    h = Harness()
+    held(h)
+    put_data(h, update(x=1, y=1))
+    BARRIERS[barrier](h)
+    put_data(h, update(x=2))
+    release(h)
+    sent = sent_messages(h)[1:]
+    assert (sent[0], sent[-1]) == ((update(x=1, y=1), []), (update(x=2), []))
+    assert len(sent) == 3
+
+
+def test_a_lagging_reader_only_ever_sees_states_the_kernel_held() -> None:
+    """Random runs of updates on two comms, with output between some: after each message the
+    reader gets, each comm's state is one the kernel held, in order, ending at the last."""
+    for seed in range(300):
+        rng = random.Random(seed)
+        h = Harness()
+        held(h)
+        history: dict[str, list[dict[str, int]]] = {"w1": [{}], "w2": [{}]}
+        for step in range(rng.randint(1, 12)):
+            if rng.random() < 0.1:
+                h.outbox.hold_behind(lambda: None, 1)
+            comm_id = rng.choice(["w1", "w2"])
+            state = dict.fromkeys(rng.sample("xyz", rng.randint(1, 3)), step)
+            put_data(h, update(**state), comm_id=comm_id)
+            history[comm_id].append(history[comm_id][-1] | state)
+        release(h)
+        seen = {comm_id: 0 for comm_id in history}  # where in its history each comm is
+        reader: dict[str, dict[str, int]] = {"w1": {}, "w2": {}}
+        for comm_id, data in comm_updates(h):
+            reader[comm_id] = reader[comm_id] | data["state"]
+            held_at = history[comm_id].index(reader[comm_id], seen[comm_id])  # else ValueError
+            seen[comm_id] = held_at
+        assert reader == {comm_id: states[-1] for comm_id, states in history.items()}, seed
+
+
+def comm_updates(h: Harness) -> list[tuple[str, dict[str, Any]]]:
+    """The comm_id and data of every comm message sent after ``held``'s, batches unpacked."""
+    out = []
+    for wire in h.sent[1:]:
+        if isinstance(wire, str):
+            continue
+        msg = {"msg_type": wire.msg_type, "content": json.loads(wire.content)}
+        msg |= {"metadata": wire.metadata, "buffers": wire.buffers}
+        out += [(m["content"]["comm_id"], m["content"]["data"]) for m in unpack(msg)]
+    return out
+
+
+def test_updates_with_other_metadata_are_not_merged() -> None:
+    """Metadata belongs to one message: updates that carry different metadata stay whole."""
+    h = Harness()
+    held(h)
+    put_data(h, update(x=1, y=1))
+    put_data(h, update(x=2), metadata={"tag": 1})
+    put_data(h, update(x=3), metadata={"tag": 1})
+    release(h)
+    assert sent_messages(h)[1:] == [(update(x=1, y=1), []), (update(x=3), [])]
 
 
 def test_echo_updates_are_never_merged() -> None:

@@ -7,7 +7,10 @@ Merging (:mod:`.coalesce`) only ever happens between updates of one comm with no
 between that could observe the state they skip: another message on that comm (a custom
 message, a close) or any iopub output that is not a comm message (a print, a display, an
 error, a status) ends the run of updates that may merge. That keeps, for example, the
-ipywidgets Output widget's ``msg_id`` update in front of the output it captures.
+ipywidgets Output widget's ``msg_id`` update in front of the output it captures. Within a
+run, an update that sets a key again replaces the update that set it and every update of the
+comm queued after that one: it carries their keys, in its own place, so a reader goes from one
+state the kernel held straight to another.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 
 from .batch import MAX_BYTES, MAX_ITEMS, to_wire
-from .coalesce import drop_keys
+from .coalesce import carry_into
 from .wire import Queued, Wire
 
 
@@ -42,7 +45,8 @@ class SendQueue:
         self._items: deque[Item] = deque()
         #: Items merged away that are still in ``_items`` (by id: they stay alive there).
         self._merged: set[int] = set()
-        #: Per comm, the updates at the tail of its run that a later update may merge into.
+        #: Per comm, the updates at the tail of its run that a later update may merge into
+        #: (their keys never overlap).
         self._updates: dict[str, deque[Queued]] = {}
         #: Items that will be sent, and their bytes.
         self.live = 0
@@ -99,20 +103,18 @@ class SendQueue:
         if comm_id is None:
             self._updates.clear()  # an error: output that may show the state so far
             return
-        if keys is None or item.msg_type != "comm_msg":
-            self._updates.pop(comm_id, None)
+        if keys is None or item.msg_type != "comm_msg" or item.flow is not None:
+            self._updates.pop(comm_id, None)  # flow keys of its own would be lost in a merge
             return
         pending = self._updates.setdefault(comm_id, deque())
-        for earlier in list(pending):
-            assert earlier.update_keys is not None
-            if not earlier.update_keys & keys:
-                continue
-            size = earlier.size
-            if drop_keys(earlier, keys):
-                self.bytes += earlier.size - size
-            else:
-                pending.remove(earlier)
-                self._merged_away(earlier)
+        replaced = _replaced_by(pending, keys)
+        if any(old.metadata != item.metadata for old in replaced):
+            pending.clear()  # no merge: both stay whole, and nothing merges past them
+        elif replaced:
+            carry_into(item, replaced)
+            for old in reversed(replaced):
+                pending.pop()
+                self._merged_away(old)
         pending.append(item)
 
     def _merged_away(self, item: Queued) -> None:
@@ -157,3 +159,15 @@ def _joins(first: Queued, item: Queued) -> bool:
         and item.comm_id == first.comm_id
         and (item.parent is first.parent or item.parent == first.parent)
     )
+
+
+def _replaced_by(pending: deque[Queued], keys: frozenset[str]) -> list[Queued]:
+    """The waiting updates of a comm that a new update setting ``keys`` replaces: the first one
+    that sets one of those keys, and every one after it. Sending the later ones that set other
+    keys before the merged update would show their values beside the old values of the first:
+    a state the kernel never held. (What waits never overlaps: each overlap merged.)"""
+    for index, earlier in enumerate(pending):
+        assert earlier.update_keys is not None
+        if earlier.update_keys & keys:
+            return [pending[i] for i in range(index, len(pending))]
+    return []
