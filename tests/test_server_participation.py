@@ -320,4 +320,4 @@ def test_ipycomm_builds_on_any_zmq_connection_class(caplog: pytest.LogCaptureFix
     assert gateway.web_app.settings["kernel_websocket_connection_class"] is (
         GatewayWebSocketConnection
     )
-    assert "not a ZMQChannelsWebsocketConnection; ipycomm leaves it alone" in caplog.text
+    assert "not a ZMQChannelsWebsocketConnection, so ipycomm leaves it alone" in caplog.text

@@ -41,9 +41,8 @@ def _install_connection_class(serverapp: Any) -> None:
         # socket here to extend, and replacing the class would drop what it does.
         serverapp.log.warning(
             "ipycomm: kernel_websocket_connection_class is %r, not a "
-            "ZMQChannelsWebsocketConnection; ipycomm leaves it alone: no TCP_NODELAY (slider "
-            "round trips may take ~40 ms longer), and every page gets the server's iopub rate "
-            "limit and the plain protocol",
+            "ZMQChannelsWebsocketConnection, so ipycomm leaves it alone: no TCP_NODELAY (slider "
+            "round trips may take ~40 ms longer), and no page through it is known to take part",
             current,
         )
         return
