@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from .comm import Comm
 from .dispatch import HandlerLocks, hand_to_main
 from .flow.wire import peer_unpacks
+from .peerclose import PAGE_ONLY_TARGETS, ignores_close, tell_other_clients
 from .protocol import (
     CommInfoReplyContent,
     Message,
@@ -42,6 +43,8 @@ class CommManager(CommRegistry):
         self._main_thread_targets: set[str] = set()
         #: Reassembles the frontend's chunked messages; set by the kernel adapter.
         self.chunks: Reassembly | None = None
+        #: Targets only ipycomm's pages can show (see :mod:`.peerclose`).
+        self.page_only_targets: set[str] = set(PAGE_ONLY_TARGETS)
 
     @property
     def kernel(self) -> Any:
@@ -155,7 +158,7 @@ class CommManager(CommRegistry):
     def comm_close(self, stream: Any, ident: Any, msg: Message) -> None:
         """Close a comm on the frontend's request and call its on_close callback."""
         comm, data = self._addressed_comm(msg, "comm_close")
-        if comm is None:
+        if comm is None or ignores_close(self, comm, msg):
             return
         reason = data.get("reason")
         if isinstance(comm, Comm):
@@ -165,6 +168,7 @@ class CommManager(CommRegistry):
         self.unregister_comm(comm)
         if self.chunks is not None:
             self.chunks.comm_closed(comm.comm_id)
+        tell_other_clients(self, comm, reason if isinstance(reason, str) else None)
         self._deliver(comm, "on_close", comm.handle_close, msg)
 
     def comm_info_request(self, stream: Any, ident: Any, msg: Message) -> None:

@@ -192,6 +192,11 @@ class Outbox:
         with self._cond:
             return self._readers.acked()
 
+    def knows_reader(self, name: str) -> bool:
+        """Whether ``name`` is a reader taking part now (a page's clientId)."""
+        with self._cond:
+            return self._readers.knows(name)
+
     def take_chunks(self) -> bool:
         """Whether the readers reassemble chunked messages (see Readers.take_chunks)."""
         with self._cond:

@@ -70,6 +70,10 @@ class Readers:
         self.forget_after = forget_after
         self._clock = clock
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a reader taking part now."""
+        return name != _EXPECTED and name in self._readers
+
     def __len__(self) -> int:
         return sum(name != _EXPECTED for name in self._readers)
 

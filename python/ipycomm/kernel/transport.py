@@ -112,6 +112,11 @@ class KernelTransport:
             return None  # only updates spliced from JSON can be rewritten
         return update_keys(message.target_name, message.data, len(message.buffers))
 
+    def participates(self, session: Any) -> bool:
+        """Whether the client whose messages carry ``session`` takes part in ipycomm: a page's
+        reader id is its kernel connection's clientId, which is that page's session."""
+        return isinstance(session, str) and self.outbox.knows_reader(session)
+
     def reply(
         self, stream: Any, ident: Any, parent: Message, msg_type: str, content: Mapping[str, Any]
     ) -> None:

@@ -98,6 +98,9 @@ class FrontendTargets:
             return sorted(self._definitions)
 
     def define(self, name: str, esm: Source, css: Source | None, watch: bool) -> None:
+        page_only = getattr(self._manager, "page_only_targets", None)
+        if page_only is not None:
+            page_only.add(name)  # only ipycomm's pages can show it
         with self._lock:
             self._reload(name, esm, css)
             old = self._watchers.pop(name, None)
