@@ -7,6 +7,7 @@
 import type { KernelMessage } from '@jupyterlab/services';
 import type { Assembler } from './assembler';
 import { formatBytes } from '../util/bytes';
+import { FLOW_KEY } from '../kernel/protocol';
 import { IChunkHeader, isChunked, parseChunked } from './format';
 import type { Outgoing } from './outgoing';
 import type { Transfers } from './transfers';
@@ -43,10 +44,27 @@ export class Incoming {
       this.commClosed((msg as KernelMessage.ICommCloseMsg).content.comm_id);
       return { kind: 'pass' };
     }
-    if (type !== 'comm_msg' || !isChunked((msg as CommMsg).content.data)) {
+    if (type !== 'comm_msg') {
+      return { kind: 'pass' };
+    }
+    if (!isChunked((msg as CommMsg).content.data)) {
+      this._dropAbandoned(msg as CommMsg);
       return { kind: 'pass' };
     }
     return this._takeChunked(msg as CommMsg);
+  }
+
+  /**
+   * A whole message that replaces a transfer the kernel stopped chunking (a client that reads
+   * no chunks subscribed meanwhile, docs/chunking.md): the partial goes, without an error, and
+   * the message itself is delivered as usual.
+   */
+  private _dropAbandoned(msg: CommMsg): void {
+    const flow = msg.metadata?.[FLOW_KEY] as { abandons?: unknown } | undefined;
+    const transfer = flow?.abandons;
+    if (typeof transfer === 'string' && this._deps.assembler.drop(transfer)) {
+      this._deps.transfers.finish(transfer, 'done');
+    }
   }
 
   /** The kernel closed the comm: its partial messages, both ways, are gone. */

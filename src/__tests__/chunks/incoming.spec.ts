@@ -68,6 +68,25 @@ function setup() {
 const kinds = (taken: Taken[]) => taken.map(t => t.kind);
 
 describe('Incoming', () => {
+  it('drops the partial of a transfer the kernel then sent whole, and passes the message', () => {
+    const { incoming, seen, warnings } = setup();
+    const buffer = new Uint8Array(250).map((_, i) => i);
+    const [first] = kernelChunks({ big: true }, buffer, 100, 'tx');
+    expect(incoming.take(first).kind).toBe('swallow');
+    const whole = iopub('comm_msg', { comm_id: 'c1', data: { big: true } }, [
+      buffer.buffer
+    ]);
+    whole.metadata = { ipycomm: { seq: 9, abandons: 'tx' } };
+    expect(incoming.take(whole).kind).toBe('pass');
+    expect(seen.map(t => t.state)).not.toContain('failed');
+    expect(seen[seen.length - 1]).toMatchObject({ id: 'tx', state: 'done' });
+    expect(warnings).toEqual([]);
+    // Nothing of it is left: a later chunk of that id is malformed, not a continuation.
+    const [, second] = kernelChunks({ big: true }, buffer, 100, 'tx');
+    expect(incoming.take(second).kind).toBe('swallow');
+    expect(warnings.length).toBe(1);
+  });
+
   it('swallows every chunk and delivers one whole message after the last', () => {
     const { incoming, seen } = setup();
     const buffer = new Uint8Array(250).map((_, i) => i);
