@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from chunking import page_chunks
-from ipycomm.chunks.format import CHUNK_KEY
+from ipycomm.chunks.format import CHUNK_KEY, chunk_data
 from ipycomm.chunks.incoming import Incoming
 from ipycomm.chunks.limits import Limits
 from ipycomm.protocol import Message
@@ -45,8 +47,13 @@ class Page:
         self.notices: list[tuple[str, dict[str, Any]]] = []
         self.own = Own()
         self.clock = Clock()
+        #: The timers the incoming side started, as (delay, what it runs then).
+        self.timers: list[tuple[float, Callable[[], None]]] = []
         self.incoming = Incoming(
-            Limits(**limits), lambda c, d: self.notices.append((c, d)), self.own
+            Limits(**limits),
+            lambda c, d: self.notices.append((c, d)),
+            self.own,
+            lambda delay, f: self.timers.append((delay, f)),
         )
         self.incoming.assembler._clock = self.clock
 
@@ -206,3 +213,63 @@ def test_a_partial_idle_past_the_timeout_is_dropped_on_the_next_sweep(
     page.incoming.info()
     assert page.errors() == ["no chunk arrived for 60 s"]
     assert "after 2 of 3 chunks (2.0 KiB of 2.9 KiB): no chunk arrived for 60 s" in caplog.text
+
+
+def test_an_idle_partial_is_dropped_by_a_timer_though_nothing_else_arrives(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Chunk 0 starts one timer, due when the partial would be idle past the timeout; it drops
+    the partial with a notice, and starts no other while nothing is under way."""
+    page = Page(idle_timeout=60)
+    chunks = page_chunks({}, [b"x" * 3000], 1024)
+    page.send(chunks[:1])
+    page.clock.now += 30
+    page.send(chunks[1:2])  # a timer is already on its way: no second one
+    [(delay, fire)] = page.timers
+    assert delay == pytest.approx(60, abs=0.1)
+    page.timers.clear()
+    page.clock.now += delay - 30  # the timer fires early for the partial, idle only 30 s
+    fire()
+    assert page.notices == []
+    [(delay, fire)] = page.timers
+    assert delay == pytest.approx(30, abs=0.1)
+    page.timers.clear()
+    page.clock.now += delay
+    fire()
+    assert page.errors() == ["no chunk arrived for 60 s"]
+    assert "after 2 of 3 chunks (2.0 KiB of 2.9 KiB): no chunk arrived for 60 s" in caplog.text
+    assert page.timers == []
+
+
+def test_chunk_zero_commits_only_the_bytes_it_carries() -> None:
+    """A chunk 0 announcing 1 GiB allocates about its own 64 KiB, not the announced size."""
+    page = Page()
+    data = chunk_data("big", 0, 16384, [2, (1 << 30) - 2])
+    tracemalloc.start()
+    try:
+        page.send([(data, b"{}" + bytes(64 * 1024 - 2))])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert page.notices == []
+    assert peak < 1 << 20
+
+
+def test_a_chunk_that_would_take_the_partials_past_the_cap_drops_only_its_transfer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two transfers of 3000 bytes under a 3000-byte cap: the one whose chunk goes past it is
+    dropped, with a notice naming the cap; the other then fits and arrives whole."""
+    page = Page(max_pending_bytes=3000)
+    first = page_chunks({}, [b"a" * 2998], 1024, transfer="first")
+    second = page_chunks({}, [b"b" * 2998], 1024, transfer="second")
+    page.send([first[0], second[0], first[1]])
+    assert page.errors() == [
+        "the page's partial messages would hold 3.0 KiB, over the kernel's cap of 2.9 KiB "
+        "(c.IPyComm.max_pending_bytes)"
+    ]
+    assert [d[CHUNK_KEY]["transfer"] for _, d in page.notices] == ["first"]
+    assert "dropped transfer first on comm c1 from page-1 after 1 of 3 chunks" in caplog.text
+    *_, whole = page.send(second[1:])
+    assert whole is not None and bytes(whole["buffers"][0]) == b"b" * 2998
+    assert page.send(first[2:]) == [None], "the dropped transfer's rest is ignored"

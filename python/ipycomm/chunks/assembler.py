@@ -1,5 +1,6 @@
-"""Reassembly of the page's chunked messages (docs/chunking.md §2, §5): one preallocated
-buffer per transfer, each chunk copied into place, checked for order and fit.
+"""Reassembly of the page's chunked messages (docs/chunking.md §2, §5, §6): one buffer per
+transfer, grown by each chunk as it arrives (an announced size commits no memory), checked for
+order and fit, and all partial messages together held under ``max_pending_bytes``.
 
 Thread-safe: chunks arrive on a shell thread (or a subshell's), credits and cancels on the
 control thread. Pure bookkeeping: :mod:`.incoming` logs, answers and delivers.
@@ -11,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..protocol import Message, ProtocolError
 from .format import Chunk
@@ -39,15 +40,16 @@ class Partial:
 
     count: int
     parts: tuple[int, ...]
-    buffer: bytearray
+    #: The announced size; ``buffer`` grows towards it chunk by chunk.
+    size: int
     last_seen: float
+    buffer: bytearray = field(default_factory=bytearray)
     next_index: int = 1
-    filled: int = 0
 
     def progress(self) -> str:
         return (
             f"after {self.next_index} of {self.count} chunks "
-            f"({describe_size(self.filled)} of {describe_size(len(self.buffer))})"
+            f"({describe_size(len(self.buffer))} of {describe_size(self.size)})"
         )
 
 
@@ -78,6 +80,8 @@ class Assembler:
         self._lock = threading.Lock()
         self._partials: dict[Key, Partial] = {}
         self._tombs: dict[Key, Tomb] = {}
+        #: The bytes all partial messages hold, together.
+        self._held = 0
 
     def add(self, key: Key, chunk: Chunk, piece: memoryview) -> Assembled | None:
         """Copy a chunk in place; the whole message once its last chunk is in, else None.
@@ -87,35 +91,51 @@ class Assembler:
             try:
                 return self._add(key, chunk, piece, now)
             except ChunkError as err:
-                self._partials.pop(key, None)
+                self._remove(key)
                 self._tombs[key] = Tomb(str(err), now)
                 raise
+
+    def _remove(self, key: Key) -> Partial | None:
+        partial = self._partials.pop(key, None)
+        if partial is not None:
+            self._held -= len(partial.buffer)
+        return partial
 
     def _add(self, key: Key, chunk: Chunk, piece: memoryview, now: float) -> Assembled | None:
         if chunk.index == 0:
             partial = self._start(key, chunk, now)
         else:
             partial = self._continue(key, chunk, now)
-        end = partial.filled + piece.nbytes
-        if end > len(partial.buffer):
+        end = len(partial.buffer) + piece.nbytes
+        if end > partial.size:
             raise ChunkError(
-                f"chunk {chunk.index} ends at byte {end}, past the announced size "
-                f"{len(partial.buffer)}",
+                f"chunk {chunk.index} ends at byte {end}, past the announced size {partial.size}",
                 partial.progress(),
             )
         last = chunk.index == partial.count - 1
-        if last and end != len(partial.buffer):
+        if last and end != partial.size:
             raise ChunkError(
-                f"the last chunk ends at byte {end}, short of the announced size "
-                f"{len(partial.buffer)}",
+                f"the last chunk ends at byte {end}, short of the announced size {partial.size}",
                 partial.progress(),
             )
-        partial.buffer[partial.filled : end] = piece
-        partial.filled, partial.next_index, partial.last_seen = end, chunk.index + 1, now
+        self._hold(piece.nbytes, partial)
+        partial.buffer += piece
+        partial.next_index, partial.last_seen = chunk.index + 1, now
         if not last:
             return None
-        del self._partials[key]
+        self._remove(key)
         return Assembled(partial.buffer, partial.parts)
+
+    def _hold(self, more: int, partial: Partial) -> None:
+        """Count ``more`` bytes held; raises ChunkError past ``max_pending_bytes``."""
+        cap = self.limits.max_pending_bytes
+        if self._held + more > cap:
+            raise ChunkError(
+                f"the page's partial messages would hold {describe_size(self._held + more)}, "
+                f"over the kernel's cap of {describe_size(cap)} (c.IPyComm.max_pending_bytes)",
+                partial.progress(),
+            )
+        self._held += more
 
     def _start(self, key: Key, chunk: Chunk, now: float) -> Partial:
         assert chunk.size is not None
@@ -134,7 +154,7 @@ class Assembler:
                 "at chunk 0",
             )
         self._tombs.pop(key, None)
-        partial = Partial(chunk.count, chunk.parts, bytearray(chunk.size), now, next_index=0)
+        partial = Partial(chunk.count, chunk.parts, chunk.size, now, next_index=0)
         self._partials[key] = partial
         return partial
 
@@ -164,14 +184,14 @@ class Assembler:
         its later chunks, which are ignored."""
         with self._lock:
             self._tombs[key] = Tomb(reason, self._clock())
-            return self._partials.pop(key, None)
+            return self._remove(key)
 
     def drop_where(self, match: Callable[[Key], bool], reason: str) -> list[tuple[Key, Partial]]:
         with self._lock:
             now = self._clock()
             dropped = [(k, p) for k, p in self._partials.items() if match(k)]
             for key, _ in dropped:
-                del self._partials[key]
+                self._remove(key)
                 self._tombs[key] = Tomb(reason, now)
             return dropped
 
@@ -187,6 +207,14 @@ class Assembler:
             lambda k: now - self._partials[k].last_seen > timeout,
             f"no chunk arrived for {timeout:g} s",
         )
+
+    def seconds_until_idle(self) -> float | None:
+        """How long until the first partial message is idle past the timeout; None if there
+        is none."""
+        with self._lock:
+            seen = [p.last_seen for p in self._partials.values()]
+            due = min(seen) + self.limits.idle_timeout - self._clock() if seen else None
+        return None if due is None else max(0.0, due)
 
 
 def whole_message(last: Message, done: Assembled) -> Message:

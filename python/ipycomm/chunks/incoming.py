@@ -3,11 +3,13 @@ never delivered, and the message they carry comes out whole, once (docs/chunking
 
 Every failure is one log line naming the transfer, its comm and how far it got; a transfer
 dropped while its comm is open is answered with an ``error`` notice, so the page can say why.
+A partial message idle past the timeout is dropped on a timer, even if nothing else arrives.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -20,6 +22,18 @@ log = logging.getLogger("ipycomm")
 
 #: Publishes comm data on a comm (an error notice), through the comm's usual send path.
 Notify = Callable[[str, dict[str, Any]], None]
+#: Runs a function once, from another thread, after some seconds.
+StartTimer = Callable[[float, Callable[[], None]], None]
+#: Timers fire this much after a partial is due, so that it is past the timeout.
+_SLACK = 0.01
+
+
+def daemon_timer(delay: float, f: Callable[[], None]) -> None:
+    """A daemon thread that runs ``f`` after ``delay`` seconds (it never keeps the process up)."""
+    timer = threading.Timer(delay, f)
+    timer.daemon = True
+    timer.name = "ipycomm-transfer-timeout"
+    timer.start()
 
 
 class OwnTransfers(Protocol):
@@ -36,11 +50,21 @@ class Incoming:
     """What :class:`ipycomm.CommManager` hands a page's comm_msg, its comm_close and a
     reader's closing credit to (``manager.chunks``)."""
 
-    def __init__(self, limits: Limits, notify: Notify, own: OwnTransfers) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        notify: Notify,
+        own: OwnTransfers,
+        start_timer: StartTimer = daemon_timer,
+    ) -> None:
         self.limits = limits
         self.assembler = Assembler(limits)
         self._notify = notify
         self._own = own
+        self._start_timer = start_timer
+        self._timer_lock = threading.Lock()
+        #: A timer will sweep: one at a time, for the partial due first.
+        self._timer_armed = False
 
     def take(self, comm_id: str, msg: Message) -> Message | None:
         """``msg`` itself when it is no chunk; None for a chunk or a notice (taken in); the
@@ -67,7 +91,10 @@ class Incoming:
         except ChunkError as err:
             self._refused(key, err)
             return None
-        return None if done is None else self._whole(key, msg, done)
+        if done is None:
+            self._arm()
+            return None
+        return self._whole(key, msg, done)
 
     def comm_closed(self, comm_id: str) -> None:
         """The page closed the comm: its partial messages go, and the kernel's transfers on it
@@ -90,6 +117,23 @@ class Incoming:
             reason = f"no chunk arrived for {self.limits.idle_timeout:g} s"
             _log_drop(key, partial.progress(), reason)
             self._notify(key[1], error_data(key[2], reason))
+
+    def _arm(self) -> None:
+        """Sweep when the first partial is due, even if no chunk, credit or comm_info comes."""
+        with self._timer_lock:
+            delay = None if self._timer_armed else self.assembler.seconds_until_idle()
+            self._timer_armed = self._timer_armed or delay is not None
+        if delay is not None:
+            self._start_timer(delay + _SLACK, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        with self._timer_lock:
+            self._timer_armed = False
+        try:
+            self.sweep()
+        except Exception:  # on a timer thread: nobody else would see it
+            log.exception("ipycomm could not drop the idle partial messages")
+        self._arm()  # for the partials still under way
 
     # -- failures ----------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """The sizes that bound chunked transfer (docs/chunking.md §6), and the texts that name them.
 
-The kernel reads them from ``c.IPyComm.chunk_size`` and ``c.IPyComm.max_message_size``
-(:mod:`ipycomm.kernel.options`); tests change them on a live kernel, so they are plain
-attributes read at each use.
+The kernel reads them from ``c.IPyComm.chunk_size``, ``max_message_size``,
+``max_pending_bytes`` and ``transfer_idle_timeout`` (:mod:`ipycomm.kernel.options`); tests
+change them on a live kernel, so they are plain attributes read at each use.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ CHUNK_SIZE = 1 << 20
 MIN_CHUNK_SIZE = 64 << 10
 MAX_CHUNK_SIZE = 8 << 20
 MAX_MESSAGE_SIZE = 1 << 31
+#: The most bytes the page's partial messages hold in the kernel, all together: two messages
+#: of the largest default size can be on their way at once.
+MAX_PENDING_BYTES = 2 * MAX_MESSAGE_SIZE
 #: Seconds a partial message may wait for its next chunk before it is dropped.
 IDLE_TIMEOUT = 60.0
 
@@ -23,6 +26,7 @@ class Limits:
     chunk_size: int = CHUNK_SIZE
     max_message_size: int = MAX_MESSAGE_SIZE
     idle_timeout: float = IDLE_TIMEOUT
+    max_pending_bytes: int = MAX_PENDING_BYTES
 
     def info(self) -> dict[str, int]:
         """What the kernel announces in its comm_info_reply (docs/chunking.md §1)."""

@@ -23,7 +23,7 @@ from ..manager import CommManager
 from .construction import building, wrap_kernel_class
 from .credits import take_credits_quietly
 from .leanflush import request_type, skip_empty_flushes
-from .options import limits_of
+from .options import limits_of, options_of
 from .transport import KernelTransport
 
 log = logging.getLogger("ipycomm")
@@ -90,6 +90,7 @@ def _switch(kernel: Any, current: Any) -> CommManager:
     saved = _snapshot(kernel)
     try:
         transport = KernelTransport(kernel, limits_of(kernel))
+        transport.outbox.readers.forget_after = options_of(kernel).forget_reader_after
         manager = CommManager(transport)
         manager.chunks = transport.incoming
         if current is not None:

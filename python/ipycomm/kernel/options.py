@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from traitlets import Bool, Int, TraitError, validate
+from traitlets import Bool, Float, Int, TraitError, validate
 from traitlets.config import Configurable
 
 from ..chunks.limits import (
     CHUNK_SIZE,
+    IDLE_TIMEOUT,
     MAX_CHUNK_SIZE,
     MAX_MESSAGE_SIZE,
+    MAX_PENDING_BYTES,
     MIN_CHUNK_SIZE,
     Limits,
     describe_size,
 )
+from ..flow.readers import FORGET_AFTER
 
 
 class IPyComm(Configurable):
@@ -41,6 +44,26 @@ class IPyComm(Configurable):
         f"({describe_size(MIN_CHUNK_SIZE)} to {describe_size(MAX_CHUNK_SIZE)}).",
     ).tag(config=True)
 
+    max_pending_bytes = Int(
+        MAX_PENDING_BYTES,
+        help="The most bytes the page's partial chunked messages may hold in the kernel, all "
+        "together; a chunk that would go past it drops its transfer "
+        f"(default {describe_size(MAX_PENDING_BYTES)}, twice the default max_message_size).",
+    ).tag(config=True)
+
+    transfer_idle_timeout = Float(
+        IDLE_TIMEOUT,
+        help="Seconds a partial chunked message from the page may wait for its next chunk "
+        "before the kernel drops it.",
+    ).tag(config=True)
+
+    forget_reader_after = Float(
+        FORGET_AFTER,
+        help="Seconds a flow-control reader that stopped crediting while it had messages to "
+        "read stays registered before the kernel forgets it (it then no longer keeps the "
+        "kernel from chunking or batching).",
+    ).tag(config=True)
+
     @validate("chunk_size")
     def _valid_chunk_size(self, proposal: Any) -> int:
         value = int(proposal["value"])
@@ -59,6 +82,21 @@ class IPyComm(Configurable):
             raise TraitError(f"c.IPyComm.max_message_size must be at least 1, got {value}")
         return value
 
+    @validate("max_pending_bytes")
+    def _valid_max_pending_bytes(self, proposal: Any) -> int:
+        value = int(proposal["value"])
+        if value < 1:
+            raise TraitError(f"c.IPyComm.max_pending_bytes must be at least 1, got {value}")
+        return value
+
+    @validate("transfer_idle_timeout", "forget_reader_after")
+    def _valid_seconds(self, proposal: Any) -> float:
+        value = float(proposal["value"])
+        if not value > 0:
+            name = proposal["trait"].name
+            raise TraitError(f"c.IPyComm.{name} must be a number of seconds > 0, got {value}")
+        return value
+
 
 def options_of(kernel: Any) -> IPyComm:
     """The options in ``kernel``'s config (the defaults for a kernel that has none)."""
@@ -67,4 +105,9 @@ def options_of(kernel: Any) -> IPyComm:
 
 def limits_of(kernel: Any) -> Limits:
     options = options_of(kernel)
-    return Limits(chunk_size=options.chunk_size, max_message_size=options.max_message_size)
+    return Limits(
+        chunk_size=options.chunk_size,
+        max_message_size=options.max_message_size,
+        idle_timeout=options.transfer_idle_timeout,
+        max_pending_bytes=options.max_pending_bytes,
+    )
