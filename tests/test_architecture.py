@@ -27,6 +27,8 @@ API = {
         "rpc",
         "errors",
         "dispatch",
+        "peerclose",
+        "relay",
     )
 }
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}

@@ -23,6 +23,7 @@ from .protocol import (
     parse_open,
 )
 from .registry import CommLike, CommRegistry
+from .relay import relay_to_other_pages
 from .transport import Outgoing, Reassembly, Transport, transport_of
 
 log = logging.getLogger("ipycomm")
@@ -154,6 +155,7 @@ class CommManager(CommRegistry):
         whole = msg if comm is None or self.chunks is None else self.chunks.take(comm.comm_id, msg)
         if comm is not None and whole is not None:
             self._deliver(comm, "on_msg", comm.handle_msg, whole)
+            relay_to_other_pages(self, comm, whole)
 
     def comm_close(self, stream: Any, ident: Any, msg: Message) -> None:
         """Close a comm on the frontend's request and call its on_close callback."""

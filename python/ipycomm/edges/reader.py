@@ -21,8 +21,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-import zmq
-
 from ..chunks.assembler import Assembler, whole_message
 from ..chunks.format import CHUNK_KEY, Notice, parse
 from ..chunks.limits import Limits
@@ -145,6 +143,8 @@ class CommReader:
 def _mark_participant(client: Any) -> None:
     """Tell the kernel this client's iopub socket reads envelopes (docs/flow-control.md §6):
     without it, the kernel sends everyone the plain protocol."""
+    import zmq  # here: ``import ipycomm`` works where zmq cannot be imported
+
     socket = getattr(getattr(client, "iopub_channel", None), "socket", None)
     if socket is None:
         log.warning(

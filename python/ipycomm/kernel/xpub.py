@@ -17,8 +17,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import zmq
-
 from ..flow.subscribers import CountedScope, Subscribers
 
 log = logging.getLogger("ipycomm")
@@ -45,6 +43,8 @@ def hook_iopub_class(thread_class: Any) -> None:
 
 
 def _count_subscriptions(thread: Any) -> None:
+    import zmq  # here: ``import ipycomm`` works where zmq cannot be imported
+
     stream = getattr(thread, "_xpub_stream", None)
     if stream is None:
         return  # not an XPUB socket (an in-process kernel, ipyparallel): nothing to count
@@ -62,6 +62,8 @@ def _count_subscriptions(thread: Any) -> None:
 
 
 def _drainer(thread: Any, on_events: Callable[[list[bytes]], None]) -> Callable[[], None]:
+    import zmq
+
     socket = thread.socket
 
     def drain() -> None:
