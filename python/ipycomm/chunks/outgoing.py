@@ -16,7 +16,7 @@ from typing import Any
 from ..flow.wire import Queued
 from ..transport import Outgoing
 from .format import cancel_data, chunk_count, chunk_data, payload_parts, split
-from .pacer import Transfer
+from .transfer import Transfer
 
 #: Serializes a content dict as the kernel's Session does.
 Pack = Callable[[dict[str, Any]], bytes]
