@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
 
 from .batch import to_wire
 from .queue import Passthrough, SendQueue
 from .readers import Readers
+from .sender import Sender
+from .silence import Silence
 from .subscribers import WireScope
 from .wire import CreditContent, Queued, Wire
 
@@ -26,30 +27,6 @@ log = logging.getLogger("ipycomm")
 #: Put blocks its caller while the outbox holds this many messages or bytes.
 MAX_QUEUED = 10_000
 MAX_QUEUED_BYTES = 64 << 20
-
-
-class Sender(Protocol):
-    """The one thread that puts wire messages on the socket, as the outbox sees it."""
-
-    def send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
-        """Publish ``wire``, in order with whatever ``schedule`` ran before. Called on the
-        sending thread by a flush (``on_sent`` None), or from any thread for a message sent at
-        once: then ``on_sent`` runs on the sending thread once it is on the socket."""
-        ...
-
-    def schedule(self, f: Callable[[], None]) -> None:
-        """Run ``f`` on the sending thread, in the order scheduled."""
-        ...
-
-    def schedule_later(self, delay: float, f: Callable[[], None]) -> None:
-        """Run ``f`` on the sending thread after ``delay`` seconds, never before what was
-        scheduled earlier."""
-        ...
-
-    def may_block(self) -> bool:
-        """Whether the calling thread may wait for room. The sending thread and the thread
-        that takes credits must never wait: they are the ones that make room."""
-        ...
 
 
 class Outbox:
@@ -82,8 +59,8 @@ class Outbox:
         self._flush_owed = False
         #: Called after each credit, outside the lock (chunked transfers send on).
         self._credit_hooks: list[Callable[[CreditContent], None]] = []
-        #: A timer is due to look for readers to forget (one at a time).
-        self._forget_armed = False
+        #: Readers that stop crediting: when they stop holding the kernel back, and forgotten.
+        self._silence = Silence(self._readers, sender, self._cond, self.flush)
 
     @property
     def readers(self) -> Readers:
@@ -179,7 +156,7 @@ class Outbox:
             self._scheduled = self._scheduled or schedule
         if schedule:
             self._sender.schedule(self.flush)
-        self._arm_forgetting()  # a credit behind what was sent starts that reader's clock
+        self._silence.arm_forgetting()  # a credit behind what was sent starts that reader's clock
         for hook in self._credit_hooks:
             hook(credit)
 
@@ -223,11 +200,11 @@ class Outbox:
                     self._flush_owed = True
                     return
                 self._scheduled = False
-                self._forget_silent()
+                self._silence.forget_silent()
                 wires = self._take()
                 if self._queue:
                     waiting = f"{self._queue.live} messages"
-                    self._warn_stale(self._readers.drop_stale(self._seq + 1), waiting)
+                    self._silence.warn_stale(self._readers.drop_stale(self._seq + 1), waiting)
                     wires.extend(self._take())  # whatever the readers left now allow
                 delay = self._readers.seconds_until_stale() if self._queue else None
                 self._cond.notify_all()
@@ -236,60 +213,12 @@ class Outbox:
         if delay is not None:
             # Held back by a reader: look again when it would go stale, even if no one sends.
             self._sender.schedule_later(delay, self.flush)
-        self._arm_forgetting()
-
-    def _forget_silent(self) -> None:
-        """Forget the readers silent too long (under the lock), one log line each."""
-        for name in self._readers.forget_silent():
-            log.warning(
-                "ipycomm: forgot reader %s: no credit for %g s more after it stopped "
-                "holding the kernel back (c.IPyComm.forget_reader_after); it no longer "
-                "counts for chunking or batching, and registers again if it credits",
-                name,
-                self._readers.forget_after,
-            )
-
-    def _arm_forgetting(self) -> None:
-        """Look again when the first silent reader is due to be forgotten, even if nothing
-        is sent meanwhile."""
-        with self._cond:
-            delay = None if self._forget_armed else self._readers.seconds_until_forgotten()
-            self._forget_armed = self._forget_armed or delay is not None
-        if delay is not None:
-            self._sender.schedule_later(delay, self._forget_due)
-
-    def _forget_due(self) -> None:
-        with self._cond:
-            self._forget_armed = False
-        self.flush()  # forgets, and looks again for the next one
-
-    def _warn_stale(self, names: list[str], waiting: str) -> None:
-        for name in names:
-            log.warning(
-                "ipycomm: reader %s sent no credit for %g s while %s waited for it; "
-                "it no longer holds the kernel back until it does",
-                name,
-                self._readers.stale_after,
-                waiting,
-            )
+        self._silence.arm_forgetting()
 
     def wait_for_taken(self, seq: int | None, recheck: Callable[[], None]) -> bool:
-        """A chunked transfer waits for the readers to take ``seq`` (None: a message still
-        queued here): a reader silent for ``stale_after`` meanwhile stops setting the pace, as
-        for messages in the queue. ``recheck`` runs on the sending thread when the next one
-        would go stale; returns whether it was scheduled (not when no reader holds ``seq``)."""
-        with self._cond:
-            if seq is None:
-                delay: float | None = self._readers.stale_after
-            else:
-                dropped = self._readers.drop_stale(seq, ahead=0)
-                self._warn_stale(dropped, "a chunked transfer")
-                # A reader just dropped lets the transfer go on: look again at once.
-                delay = 0.0 if dropped else self._readers.seconds_until_stale()
-        self._arm_forgetting()  # a reader dropped here is forgotten in time too
-        if delay is not None:
-            self._sender.schedule_later(delay, recheck)
-        return delay is not None
+        """A chunked transfer waits for the readers to take ``seq`` (see
+        :meth:`Silence.wait_for_taken`)."""
+        return self._silence.wait_for_taken(seq, recheck)
 
     def _take(self) -> list[Wire | Passthrough]:
         """Pop what the credit allows, numbered, bursts packed into batches."""

@@ -1,7 +1,7 @@
 """Sending on a running ipykernel's iopub channel: the only code that knows the kernel's IOPub
 thread and its private ``_really_send``.
 
-:class:`IOPubSender` is the outbox's sending thread (:class:`ipycomm.flow.outbox.Sender`):
+:class:`IOPubSender` is the outbox's sending thread (:class:`ipycomm.flow.sender.Sender`):
 flushes run on the IOPub thread, and a lone message is serialized on its caller's thread and
 handed to the IOPub thread in one hop, as the stock comm layer does.
 :meth:`IOPubSender.hold_output_behind` makes the kernel's own output (prints, displays,
