@@ -29,6 +29,7 @@ API = {
         "dispatch",
         "peerclose",
         "relay",
+        "reasons",
     )
 }
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}

@@ -22,6 +22,7 @@ from .protocol import (
     parse_msg,
     parse_open,
 )
+from .reasons import describe, unknown_target_reason
 from .registry import CommLike, CommRegistry
 from .relay import relay_to_other_pages
 from .transport import Outgoing, Reassembly, Transport, transport_of
@@ -119,7 +120,7 @@ class CommManager(CommRegistry):
             return
         handler = self._targets.get(target_name)
         if handler is None:
-            reason = self._unknown_target_reason(target_name)
+            reason = unknown_target_reason(target_name, self._targets)
             log.warning("ipycomm refused comm %s: %s", comm_id, reason)
             self._refuse(comm_id, reason)
             return
@@ -143,7 +144,7 @@ class CommManager(CommRegistry):
             with self._handler_locks.lock_for(comm), self.handling(msg):
                 handler(comm, msg)
         except Exception as exc:
-            reason = f"the handler for comm target {comm.target_name!r} raised {_describe(exc)}"
+            reason = f"the handler for comm target {comm.target_name!r} raised {describe(exc)}"
             self.transport.report_exception(f"ipycomm: {reason}")
             if not comm.closed:
                 comm.close({"reason": reason})
@@ -209,7 +210,7 @@ class CommManager(CommRegistry):
         except Exception as exc:
             self.transport.report_exception(
                 f"ipycomm: the {callback} callback of comm {comm.comm_id} "
-                f"(target {comm.target_name!r}) raised {_describe(exc)}"
+                f"(target {comm.target_name!r}) raised {describe(exc)}"
             )
 
     def _addressed_comm(
@@ -233,23 +234,3 @@ class CommManager(CommRegistry):
     def _refuse(self, comm_id: str, reason: str) -> None:
         """Close a comm the frontend asked to open without ever creating it here."""
         self.publish(Outgoing("comm_close", comm_id, {"reason": reason}))
-
-    def _unknown_target_reason(self, target_name: str) -> str:
-        known = ", ".join(repr(name) for name in sorted(self._targets)) or "none"
-        return (
-            f"no comm target {_shorten(target_name)} is registered in the kernel "
-            f"(registered targets: {known})"
-        )
-
-
-def _shorten(name: str, limit: int = 80) -> str:
-    """``repr(name)``, cut to about ``limit`` characters: a target name comes from the
-    frontend, and a huge one must not be echoed whole into close reasons and logs."""
-    if len(name) <= limit:
-        return repr(name)
-    return f"{name[:limit]!r}... ({len(name):,} characters)"
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
