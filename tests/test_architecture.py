@@ -30,6 +30,7 @@ API = {
         "peerclose",
         "relay",
         "reasons",
+        "callbacks",
     )
 }
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}
