@@ -80,16 +80,16 @@ def test_updates_held_for_credit_merge_so_the_reader_gets_the_final_value_at_onc
 
 
 def test_an_update_that_sets_a_key_again_carries_the_earlier_keys_in_its_place() -> None:
-    """{x, y} then {x}: one update, x=2 and y=1, in the place of {x} (after another comm's
+    """{x, y} then {x}: one update, x=2 and the old y, in the place of {x} (after another comm's
     update queued in between); never {y} then {x}, which shows y=1 beside the x from before
     both, a state the kernel never held."""
     h = Harness()
     held(h)
-    put_data(h, update(x=1, y=1))
+    put_data(h, update(x=1, y="ünï ✓"))
     put_data(h, update(v=10), comm_id="w2")
     put_data(h, update(x=2))
     release(h)
-    assert sent_messages(h)[1:] == [(update(v=10), []), (update(x=2, y=1), [])]
+    assert sent_messages(h)[1:] == [(update(v=10), []), (update(x=2, y="ünï ✓"), [])]
 
 
 def test_a_keys_buffers_move_with_it_into_the_later_update() -> None:
@@ -181,8 +181,9 @@ def test_nothing_is_carried_past_a_barrier(barrier: str) -> None:
 
 
 def test_a_lagging_reader_only_ever_sees_states_the_kernel_held() -> None:
-    """Random runs of updates on two comms, with output between some: after each message the
-    reader gets, each comm's state is one the kernel held, in order, ending at the last."""
+    """Random runs of updates on two comms, some keys sent as buffers (a bytes trait), with
+    output between some: after each message the reader gets, each comm's state is one the
+    kernel held, in order, ending at the last."""
     for seed in range(300):
         rng = random.Random(seed)
         h = Harness()
@@ -192,28 +193,36 @@ def test_a_lagging_reader_only_ever_sees_states_the_kernel_held() -> None:
             if rng.random() < 0.1:
                 h.outbox.hold_behind(lambda: None, 1)
             comm_id = rng.choice(["w1", "w2"])
-            state = dict.fromkeys(rng.sample("xyz", rng.randint(1, 3)), step)
-            put_data(h, update(**state), comm_id=comm_id)
-            history[comm_id].append(history[comm_id][-1] | state)
+            keys = rng.sample("xyz", rng.randint(1, 3))
+            as_buffers = [key for key in keys if rng.random() < 0.3]
+            data = update(**{key: step for key in keys if key not in as_buffers})
+            data["buffer_paths"] = [[key] for key in as_buffers]
+            put_data(h, data, comm_id=comm_id, buffers=[b"%d" % step for _ in as_buffers])
+            history[comm_id].append(history[comm_id][-1] | dict.fromkeys(keys, step))
         release(h)
         seen = {comm_id: 0 for comm_id in history}  # where in its history each comm is
         reader: dict[str, dict[str, int]] = {"w1": {}, "w2": {}}
-        for comm_id, data in comm_updates(h):
-            reader[comm_id] = reader[comm_id] | data["state"]
+        for comm_id, state in comm_states(h):
+            reader[comm_id] = reader[comm_id] | state
             held_at = history[comm_id].index(reader[comm_id], seen[comm_id])  # else ValueError
             seen[comm_id] = held_at
         assert reader == {comm_id: states[-1] for comm_id, states in history.items()}, seed
 
 
-def comm_updates(h: Harness) -> list[tuple[str, dict[str, Any]]]:
-    """The comm_id and data of every comm message sent after ``held``'s, batches unpacked."""
+def comm_states(h: Harness) -> list[tuple[str, dict[str, Any]]]:
+    """The comm_id and state of every update sent after ``held``'s (batches unpacked), each
+    buffer put back at its path, as ipywidgets does (here: a number)."""
     out = []
     for wire in h.sent[1:]:
         if isinstance(wire, str):
             continue
         msg = {"msg_type": wire.msg_type, "content": json.loads(wire.content)}
         msg |= {"metadata": wire.metadata, "buffers": wire.buffers}
-        out += [(m["content"]["comm_id"], m["content"]["data"]) for m in unpack(msg)]
+        for m in unpack(msg):
+            data = m["content"]["data"]
+            paths = [path for [path] in data["buffer_paths"]]
+            state = data["state"] | {p: int(b) for p, b in zip(paths, m["buffers"], strict=True)}
+            out.append((m["content"]["comm_id"], state))
     return out
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .wire import Queued
@@ -58,60 +59,105 @@ def _widget_update_keys(data: Mapping[str, Any], buffer_count: int) -> frozenset
     return frozenset(keys) or None
 
 
-def carry_into(item: Queued, earlier: Sequence[Queued]) -> None:
-    """Rewrite the update ``item`` so that it also sets what ``earlier`` set: the updates of its
-    comm queued before it (oldest first), which the caller removes. Each key keeps its latest
-    value, and its buffers (ipywidgets ``buffer_paths``) go with it. A key that ``item`` sets
-    again is left as it is; when ``item`` sets every key, nothing is rewritten."""
-    assert item.update_keys is not None
-    assert item.data is not None
-    latest: dict[str, Queued] = {}  # each key carried, and the update holding its latest value
-    for old in earlier:
-        assert old.update_keys is not None
-        latest.update(dict.fromkeys(old.update_keys, old))
-    for key in item.update_keys:
-        latest.pop(key, None)
-    if not latest:
+class Update:
+    """A waiting state update as merging sees it: the queued message, and its parts (each
+    key's member of the state as JSON, each key's buffers), taken apart when a merge first
+    needs them and kept, so that the next merge splices them instead of parsing again."""
+
+    __slots__ = ("_parts", "item", "keys")
+
+    def __init__(self, item: Queued) -> None:
+        assert item.update_keys is not None
+        self.item = item
+        self.keys = item.update_keys
+        self._parts: _Parts | None = None
+
+    def parts(self) -> _Parts:
+        if self._parts is None:
+            self._parts = _take_apart(self.item)
+        return self._parts
+
+    def become(self, parts: _Parts, keys: frozenset[str]) -> None:
+        """Rewrite the message to carry ``parts``, serialized once, spliced from their JSON."""
+        self._parts, self.keys = parts, keys
+        _repack(self.item, parts, keys)
+
+
+@dataclass
+class _Parts:
+    """A widget update taken apart by key."""
+
+    #: The data's other members, as JSON (``"method":"update"``).
+    head: bytes
+    #: Each key in the state, and its member of the state as JSON (``"key":value``).
+    members: dict[str, bytes]
+    #: Each key that has buffers, and its buffers with their paths.
+    buffers: dict[str, list[tuple[list[Any], Any]]]
+    #: Whether the data has ``buffer_paths`` (ipywidgets sends them even when empty).
+    has_paths: bool
+
+
+def carry_into(later: Update, earlier: Sequence[Update]) -> None:
+    """Rewrite the update ``later`` so that it also sets what ``earlier`` set: the updates of
+    its comm queued before it (oldest first), which the caller removes. Each key keeps its
+    latest value, and its buffers (ipywidgets ``buffer_paths``) go with it. A key that
+    ``later`` sets again is left as it is; when it sets every key, nothing is rewritten."""
+    if all(old.keys <= later.keys for old in earlier):
         return  # the usual case, a push loop: nothing to carry, nothing to rewrite
-    assert item.target_name == WIDGET_TARGET, "only widget updates set more than one key"
-    state: dict[str, Any] = {}
-    paths: list[Any] = []
-    buffers: list[Any] = []
+    assert later.item.target_name == WIDGET_TARGET, "only widget updates set more than one key"
+    holders: dict[str, Update] = {}  # each key, and the update that holds its latest value
     for old in earlier:
-        keys = {key for key, holder in latest.items() if holder is old}
-        if keys:
-            _take(old, keys, state, paths, buffers)
+        holders.update(dict.fromkeys(old.keys, old))
+    members: dict[str, bytes] = {}
+    buffers: dict[str, list[tuple[list[Any], Any]]] = {}
+    for key, holder in holders.items():
+        if key not in later.keys:
+            parts = holder.parts()
+            if key in parts.members:
+                members[key] = parts.members[key]
+            if key in parts.buffers:
+                buffers[key] = parts.buffers[key]
+    own = later.parts()
+    merged = _Parts(
+        own.head, members | own.members, buffers | own.buffers, own.has_paths or bool(buffers)
+    )
+    later.become(merged, later.keys | holders.keys())
+
+
+def _take_apart(item: Queued) -> _Parts:
+    assert item.data is not None
     data = json.loads(item.data)
-    data["state"] = state | data["state"]
-    if paths or "buffer_paths" in data:
-        data["buffer_paths"] = paths + data.get("buffer_paths", [])
-    _repack(item, data, buffers + item.buffers, item.update_keys | latest.keys())
+    state, paths = data.pop("state"), data.pop("buffer_paths", None)
+    buffers: dict[str, list[tuple[list[Any], Any]]] = {}
+    for path, buffer in zip(paths or [], item.buffers, strict=True):
+        buffers.setdefault(path[0], []).append((path, buffer))
+    members = {key: _member(key, value) for key, value in state.items()}
+    head = b",".join(_member(key, value) for key, value in data.items())
+    return _Parts(head, members, buffers, paths is not None)
 
 
-def _take(
-    old: Queued, keys: set[str], state: dict[str, Any], paths: list[Any], buffers: list[Any]
-) -> None:
-    """Add to ``state``, ``paths`` and ``buffers`` the values of ``keys`` in the widget
-    update ``old``, with the buffers that belong to them."""
-    assert old.data is not None
-    data = json.loads(old.data)
-    state.update((key, value) for key, value in data["state"].items() if key in keys)
-    for path, buffer in zip(data.get("buffer_paths", []), old.buffers, strict=True):
-        if path[0] in keys:
-            paths.append(path)
-            buffers.append(buffer)
-
-
-def _repack(item: Queued, data: dict[str, Any], buffers: list[Any], keys: frozenset[str]) -> None:
-    """Serialize ``data`` once into ``item``: its data, its packed content and its size."""
-    packed = _dumps(data)
-    item.data = packed
-    item.content = b'{"data":%s,"comm_id":%s}' % (packed, _dumps(item.comm_id))
-    item.buffers = buffers
+def _repack(item: Queued, parts: _Parts, keys: frozenset[str]) -> None:
+    """Write ``parts`` into ``item``: its data, its packed content, its buffers and size."""
+    fields = [parts.head] if parts.head else []
+    fields.append(b'"state":{%s}' % b",".join(parts.members.values()))
+    pairs = [pair for pairs in parts.buffers.values() for pair in pairs]
+    if parts.has_paths:
+        fields.append(b'"buffer_paths":%s' % _dumps([path for path, _ in pairs]))
+    item.data = b"{%s}" % b",".join(fields)
+    item.content = b'{"data":%s,"comm_id":%s}' % (item.data, _dumps(item.comm_id))
+    item.buffers = [buffer for _, buffer in pairs]
     item.update_keys = keys
     item.__post_init__()  # its size
 
 
+#: As jupyter_client's packer serializes; one encoder, not one per value.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+def _member(key: str, value: Any) -> bytes:
+    return b"%s:%s" % (_dumps(key), _dumps(value))
+
+
 def _dumps(value: Any) -> bytes:
-    # As jupyter_client's packer does; the value came from JSON, so it needs no default.
-    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+    # The value came from JSON, so it needs no default.
+    return _ENCODER.encode(value).encode()

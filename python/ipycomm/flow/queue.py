@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 
 from .batch import MAX_BYTES, MAX_ITEMS, to_wire
-from .coalesce import carry_into
+from .coalesce import Update, carry_into
 from .wire import Queued, Wire
 
 
@@ -47,7 +47,7 @@ class SendQueue:
         self._merged: set[int] = set()
         #: Per comm, the updates at the tail of its run that a later update may merge into
         #: (their keys never overlap).
-        self._updates: dict[str, deque[Queued]] = {}
+        self._updates: dict[str, deque[Update]] = {}
         #: Items that will be sent, and their bytes.
         self.live = 0
         self.bytes = 0
@@ -107,15 +107,15 @@ class SendQueue:
             self._updates.pop(comm_id, None)  # flow keys of its own would be lost in a merge
             return
         pending = self._updates.setdefault(comm_id, deque())
-        replaced = _replaced_by(pending, keys)
-        if any(old.metadata != item.metadata for old in replaced):
+        update, replaced = Update(item), _replaced_by(pending, keys)
+        if any(old.item.metadata != item.metadata for old in replaced):
             pending.clear()  # no merge: both stay whole, and nothing merges past them
         elif replaced:
-            carry_into(item, replaced)
+            carry_into(update, replaced)
             for old in reversed(replaced):
                 pending.pop()
-                self._merged_away(old)
-        pending.append(item)
+                self._merged_away(old.item)
+        pending.append(update)
 
     def _merged_away(self, item: Queued) -> None:
         if self._items and self._items[-1] is item:
@@ -141,7 +141,7 @@ class SendQueue:
         self.taken_count += 1
         if isinstance(item, Queued) and item.comm_id is not None:
             pending = self._updates.get(item.comm_id)
-            if pending and pending[0] is item:
+            if pending and pending[0].item is item:
                 pending.popleft()
         return item
 
@@ -161,13 +161,12 @@ def _joins(first: Queued, item: Queued) -> bool:
     )
 
 
-def _replaced_by(pending: deque[Queued], keys: frozenset[str]) -> list[Queued]:
+def _replaced_by(pending: deque[Update], keys: frozenset[str]) -> list[Update]:
     """The waiting updates of a comm that a new update setting ``keys`` replaces: the first one
     that sets one of those keys, and every one after it. Sending the later ones that set other
     keys before the merged update would show their values beside the old values of the first:
     a state the kernel never held. (What waits never overlaps: each overlap merged.)"""
     for index, earlier in enumerate(pending):
-        assert earlier.update_keys is not None
-        if earlier.update_keys & keys:
+        if earlier.keys & keys:
             return [pending[i] for i in range(index, len(pending))]
     return []
