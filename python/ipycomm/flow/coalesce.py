@@ -102,7 +102,10 @@ def carry_into(later: Update, earlier: Sequence[Update]) -> None:
     its comm queued before it (oldest first), which the caller removes. Each key keeps its
     latest value, and its buffers (ipywidgets ``buffer_paths``) go with it. A key that
     ``later`` sets again is left as it is; when it sets every key, nothing is rewritten."""
-    if all(old.keys <= later.keys for old in earlier):
+    for old in earlier:
+        if not old.keys <= later.keys:
+            break
+    else:
         return  # the usual case, a push loop: nothing to carry, nothing to rewrite
     assert later.item.target_name == WIDGET_TARGET, "only widget updates set more than one key"
     holders: dict[str, Update] = {}  # each key, and the update that holds its latest value

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from itertools import islice
 
 from .batch import MAX_BYTES, MAX_ITEMS, to_wire
 from .coalesce import Update, carry_into
@@ -108,7 +109,7 @@ class SendQueue:
             return
         pending = self._updates.setdefault(comm_id, deque())
         update, replaced = Update(item), _replaced_by(pending, keys)
-        if any(old.item.metadata != item.metadata for old in replaced):
+        if replaced and any(old.item.metadata != item.metadata for old in replaced):
             pending.clear()  # no merge: both stay whole, and nothing merges past them
         elif replaced:
             carry_into(update, replaced)
@@ -167,6 +168,6 @@ def _replaced_by(pending: deque[Update], keys: frozenset[str]) -> list[Update]:
     keys before the merged update would show their values beside the old values of the first:
     a state the kernel never held. (What waits never overlaps: each overlap merged.)"""
     for index, earlier in enumerate(pending):
-        if earlier.keys & keys:
-            return [pending[i] for i in range(index, len(pending))]
+        if not earlier.keys.isdisjoint(keys):
+            return list(pending) if index == 0 else list(islice(pending, index, None))
     return []
