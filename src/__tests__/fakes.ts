@@ -127,3 +127,25 @@ export class ManualFrames implements IScheduler {
     queue.forEach(cb => cb());
   }
 }
+
+/** A fake connection with the private members of JupyterLab's KernelConnection that ipycomm wraps. */
+export class WiredKernel extends FakeKernel {
+  /** What reached the websocket, in order. */
+  wire: KernelMessage.IMessage[] = [];
+  /** What reached JupyterLab's own message handling, in order. */
+  handled: KernelMessage.IMessage[] = [];
+  _sendMessage(msg: KernelMessage.IMessage): void {
+    this.wire.push(msg);
+  }
+  async _handleMessage(msg: KernelMessage.IMessage): Promise<void> {
+    this.handled.push(msg);
+  }
+  /** The page sends a message, as JupyterLab does. */
+  send(msg: KernelMessage.IMessage): void {
+    this._sendMessage(msg);
+  }
+  /** A message arrives from the kernel. */
+  receive(msg: KernelMessage.IMessage): Promise<void> {
+    return this._handleMessage(msg);
+  }
+}

@@ -12,6 +12,7 @@ import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
 import type { CommReader } from '../kernel/reader';
 import { CHUNK_KEY, seqOf } from '../kernel/protocol';
+import { isStaleClose } from '../kernel/staleclose';
 import { Assembler } from './assembler';
 import { chunkData } from './format';
 import { IdleWaiters } from './idle';
@@ -132,13 +133,17 @@ class ChunkedConnection {
   private _onMessage(msg: Message): Promise<void> {
     this._waiters.observe(msg);
     const taken = this._incoming.take(msg);
-    if (taken.kind !== 'swallow') {
-      return this._handle(taken.kind === 'deliver' ? taken.msg : msg);
+    if (taken.kind === 'deliver') {
+      return this._handle(taken.msg);
     }
-    // A chunk: JupyterLab never sees it, so flow control is told here, and credits at once.
+    if (taken.kind === 'pass' && !isStaleClose(this._kernel, msg)) {
+      return this._handle(msg);
+    }
+    // A chunk (credited at once), or a close of a comm the page no longer has: JupyterLab
+    // never sees it, so flow control is told here.
     const seq = seqOf(msg.metadata);
     if (seq !== null) {
-      this._reader.receive(seq, true);
+      this._reader.receive(seq, taken.kind === 'swallow');
     }
     return Promise.resolve();
   }

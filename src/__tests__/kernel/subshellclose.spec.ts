@@ -4,31 +4,9 @@ import {
   CLOSE_TIMEOUT_MS,
   orderSubshellCloses
 } from '../../kernel/subshellclose';
-import { FakeKernel } from '../fakes';
+import { FakeKernel, WiredKernel } from '../fakes';
 
 type Message = KernelMessage.IMessage;
-
-/** A fake connection with the private members JupyterLab's KernelConnection has. */
-class WiredKernel extends FakeKernel {
-  /** What reached the websocket, in order. */
-  wire: Message[] = [];
-  /** What reached JupyterLab's own message handling, in order. */
-  handled: Message[] = [];
-  _sendMessage(msg: Message): void {
-    this.wire.push(msg);
-  }
-  async _handleMessage(msg: Message): Promise<void> {
-    this.handled.push(msg);
-  }
-  /** The page sends a message, as JupyterLab does. */
-  send(msg: Message): void {
-    this._sendMessage(msg);
-  }
-  /** A message arrives from the kernel. */
-  receive(msg: Message): Promise<void> {
-    return this._handleMessage(msg);
-  }
-}
 
 function commClose(subshell: string | null): Message {
   return KernelMessage.createMessage({
