@@ -46,6 +46,20 @@ class PlainClient:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
+        self._wait_subscribed()
+
+    def _wait_subscribed(self) -> None:
+        """Until its own request's status comes back on iopub: from then on its subscription is
+        live, and nothing the kernel publishes can miss it."""
+        for _ in range(60):
+            msg_id = self.kc.kernel_info()
+            try:
+                while self.messages.get(timeout=1)["parent_header"].get("msg_id") != msg_id:
+                    pass
+                return
+            except queue.Empty:
+                continue
+        raise AssertionError("the plain client's iopub subscription never went live")
 
     def _read(self) -> None:
         while not self._stop.is_set():
