@@ -8,6 +8,7 @@ export { IWidgetRegistry } from './widgets/registry';
 export type { IDisposable } from './widgets/registry';
 export type {
   IIncomingMessage,
+  IMessageOrigin,
   IViewContext,
   IWidgetDefinition,
   IWidgetModel,

@@ -46,7 +46,7 @@ export class CommManager {
       // Another connection to the same kernel (a second notebook) already owns this comm.
       return;
     }
-    const model = this._track(comm, modelForComm(comm, kernel.id), kernel);
+    const model = this._track(comm, modelForComm(comm, kernel), kernel);
     const data = msg.content.data;
     if (isObject(data) && 'action' in data) {
       model.handleMessage(data);
@@ -82,7 +82,7 @@ export class CommManager {
     data: IJSONObject
   ): CommModel {
     const comm = kernel.createComm(targetName);
-    const model = this._track(comm, modelForComm(comm, kernel.id), kernel);
+    const model = this._track(comm, modelForComm(comm, kernel), kernel);
     const future = comm.open(data, batchOpenMetadata());
     if (future) {
       model.captureOutput(future);
@@ -168,7 +168,7 @@ export class CommManager {
     }
     // No open(): the kernel-side comm exists already; we only route its messages again.
     const comm = kernel.createComm(view.target_name, view.comm_id);
-    return this._track(comm, modelForComm(comm, kernel.id, view.state), kernel);
+    return this._track(comm, modelForComm(comm, kernel, view.state), kernel);
   }
 
   /**

@@ -9,6 +9,7 @@ import { closeReason } from '../kernel/protocol';
 import { OutputHistory, outputOf } from '../outputs/outputs';
 import { IJSONObject, isObject, JSONValue, Result } from '../util/json';
 import { reducerFor } from '../widgets';
+import type { IMessageOrigin } from '../widgets/api';
 import { IIncomingMessage, IWidgetModel, Reducer } from '../widgets/api';
 import type { Buffers } from '../widgets/contract';
 
@@ -84,10 +85,7 @@ export class CommModel implements IWidgetModel {
     return this._log;
   }
 
-  /**
-   * How many messages the kernel sent on this comm in all (each message of a batch, and a
-   * comm_close that carried data), including those `log` no longer holds.
-   */
+  /** Messages received in all (each of a batch, a close with data), more than `log` keeps. */
   get received(): number {
     return this._received;
   }
@@ -127,15 +125,16 @@ export class CommModel implements IWidgetModel {
     this.handleMessages([data]);
   }
 
-  /** Applies messages (a batch) in order, notifies once, then emits each with its buffers. */
+  /** Applies messages (a batch: one parent, one `origin`) in order, notifies once, emits each. */
   handleMessages(
     messages: ReadonlyArray<unknown>,
-    buffers: ReadonlyArray<ReadonlyArray<DataView>> = []
+    buffers: ReadonlyArray<ReadonlyArray<DataView>> = [],
+    origin?: IMessageOrigin
   ): void {
     if (!messages.length) {
       return;
     }
-    messages.forEach(data => this._apply(data));
+    messages.forEach(data => this._apply(data, origin));
     this._changed.emit();
     messages.forEach((data, index) => {
       if (isObject(data)) {
@@ -213,11 +212,11 @@ export class CommModel implements IWidgetModel {
     this._changed.emit();
   }
 
-  private _apply(data: unknown): void {
+  private _apply(data: unknown, origin?: IMessageOrigin): void {
     this._record(data);
     let result: Result<IJSONObject>;
     try {
-      result = this._reducer(this._state, data);
+      result = this._reducer(this._state, data, origin);
     } catch (e) {
       result = { ok: false, error: `Could not handle message: ${e}` };
     }

@@ -37,10 +37,33 @@ export interface IViewContext {
   readonly trusted: boolean;
 }
 
-/** Pure state transition for one incoming message; errors leave the state unchanged. */
+/**
+ * How a kernel message relates to what this page sent on the same comm, told by its parent
+ * header. Several pages on one kernel (a second window, a collaborator) see the same kernel
+ * messages, and the kernel may answer a page's message with one every page receives.
+ */
+export interface IMessageOrigin {
+  /**
+   * It answers a message this page sent on this comm: its parent's session is this page's
+   * kernel connection (its clientId) and its parent is one of the comm's sent messages.
+   */
+  readonly own: boolean;
+  /** It answers the newest message this page sent on this comm. */
+  readonly latest: boolean;
+}
+
+/** The origin of a message that answers nothing this page sent on the comm. */
+export const FOREIGN: IMessageOrigin = { own: false, latest: false };
+
+/**
+ * Pure state transition for one incoming message; errors leave the state unchanged. `origin`
+ * (undefined when unknown: take it as FOREIGN) lets a reducer ignore stale answers to the
+ * page's own messages.
+ */
 export type Reducer = (
   state: IJSONObject,
-  data: unknown
+  data: unknown,
+  origin?: IMessageOrigin
 ) => Result<IJSONObject>;
 
 /**

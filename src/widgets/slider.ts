@@ -6,7 +6,14 @@
  */
 import { Coalescer, IScheduler } from '../util/coalesce';
 import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
-import { IWidgetDefinition, IWidgetModel, parseAction, Reducer } from './api';
+import {
+  FOREIGN,
+  IMessageOrigin,
+  IWidgetDefinition,
+  IWidgetModel,
+  parseAction,
+  Reducer
+} from './api';
 import { CommView, el } from './view';
 
 /** The comm target of the kernel's SimpleSlider. */
@@ -80,10 +87,17 @@ export function parseSliderMessage(data: unknown): Result<SliderMessage> {
  * Applies a slider message to the current config (null before `create`).
  *
  * Rejected messages leave the state unchanged, so one bad message never corrupts the slider.
+ *
+ * The kernel relays each `value_change` to every page as an `update_value` parented to it
+ * (python/ipycomm/relay.py). In the page that sent it, the relay of an older value than its
+ * newest would move the slider back under the user's hand, so it is ignored; the relay of
+ * its newest is applied, so when two pages move the slider at once each ends on the value
+ * the kernel took last.
  */
 export function reduceSlider(
   state: ISliderConfig | null,
-  data: unknown
+  data: unknown,
+  origin: IMessageOrigin = FOREIGN
 ): Result<ISliderConfig> {
   const msg = parseSliderMessage(data);
   if (!msg.ok) {
@@ -94,6 +108,9 @@ export function reduceSlider(
   }
   if (state === null) {
     return fail('update_value arrived before create');
+  }
+  if (origin.own && !origin.latest) {
+    return ok(state);
   }
   const { value } = msg.value;
   if (value < state.min || value > state.max) {
@@ -216,8 +233,8 @@ export class SliderView extends CommView {
 }
 
 /** reduceSlider on the model's state, which holds the slider config once `create` came. */
-const sliderReducer: Reducer = (state, data) =>
-  reduceSlider(sliderStateOf(state), data) as Result<IJSONObject>;
+const sliderReducer: Reducer = (state, data, origin) =>
+  reduceSlider(sliderStateOf(state), data, origin) as Result<IJSONObject>;
 
 /** The slider's entry in the widget table (index.ts). */
 export const sliderWidget: IWidgetDefinition = {
