@@ -105,3 +105,14 @@ def test_every_target_ipycomm_ships_a_browser_side_for_is_page_only() -> None:
     from ipycomm.widgets.definitions import BUILTIN_TARGETS
 
     assert BUILTIN_TARGETS <= PAGE_ONLY_TARGETS
+
+
+def test_a_comm_a_client_opened_to_a_page_only_target_closes_for_that_client(
+    k: KernelDriver,
+) -> None:
+    k.execute("import ipycomm\nipycomm.frontend_target('t', 'export function render() {}')")
+    k.execute("get_ipython().kernel.comm_manager.register_target('t', lambda comm, msg: None)")
+    k.until_idle(k.send("comm_open", {"comm_id": "mine", "target_name": "t", "data": {}}))
+    assert "mine" in comm_ids(k)
+    k.until_idle(k.send("comm_close", {"comm_id": "mine", "data": {}}))
+    assert "mine" not in comm_ids(k)

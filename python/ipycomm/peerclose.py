@@ -3,8 +3,8 @@
 - **Every other client is told.** iopub goes to every client of the kernel; the close came on
   one client's shell channel, so the kernel publishes a ``comm_close`` with a ``reason``, and
   views of the comm in other pages show it closed instead of talking to a comm that is gone.
-- **A close from a client that cannot show the comm is ignored** for comms whose browser side
-  only ipycomm's pages have (the seed's widgets, frontend targets and the definitions comm):
+- **A close from a client that cannot show the comm is ignored** for comms the kernel opened
+  whose browser side only ipycomm's pages have (the seed's widgets, frontend targets and the definitions comm):
   JupyterLab closes every kernel-opened comm whose target it does not know, so a page without
   ipycomm's extension, or VS Code, would otherwise close them for everyone.
 """
@@ -26,8 +26,10 @@ PAGE_ONLY_TARGETS = frozenset({"simple_slider", "my_widget", "ipycomm.frontend_t
 
 def ignores_close(manager: Any, comm: Any, msg: Message) -> bool:
     """Whether a frontend's close of ``comm`` comes from a client that does not take part in
-    ipycomm and so cannot show it: then the comm stays open."""
-    if comm.target_name not in manager.page_only_targets:
+    ipycomm and so cannot show it: then the comm stays open. Only for comms the kernel opened
+    (JupyterLab closes those when it does not know their target); a comm a frontend opened is
+    that frontend's to close."""
+    if not getattr(comm, "primary", False) or comm.target_name not in manager.page_only_targets:
         return False
     participates = getattr(manager.transport, "participates", None)
     session = (msg.get("header") or {}).get("session")
