@@ -4,9 +4,10 @@
   one client's shell channel, so the kernel publishes a ``comm_close`` with a ``reason``, and
   views of the comm in other pages show it closed instead of talking to a comm that is gone.
 - **A close from a client that cannot show the comm is ignored** for comms the kernel opened
-  whose browser side only ipycomm's pages have (the seed's widgets, frontend targets and the definitions comm):
-  JupyterLab closes every kernel-opened comm whose target it does not know, so a page without
-  ipycomm's extension, or VS Code, would otherwise close them for everyone.
+  whose browser side only ipycomm's pages have (the seed's widgets, frontend targets and the
+  definitions comm): JupyterLab closes every kernel-opened comm whose target it does not
+  know, so a page without ipycomm's extension, or VS Code, would otherwise close them for
+  everyone.
 """
 
 from __future__ import annotations
