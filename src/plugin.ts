@@ -11,6 +11,7 @@ import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { addCommands } from './app/commands';
+import { documentStatesFor } from './app/documents';
 import { inspectorOpener } from './app/inspector';
 import {
   allCells,
@@ -75,7 +76,8 @@ function activate(
       manager,
       kernelFor: widget => kernelFor(trackers, widget),
       createView,
-      definitionsOf: kernel => frontendTargets.synced(kernel.id)
+      definitionsOf: kernel => frontendTargets.synced(kernel.id),
+      documentFor: documentStatesFor
     }),
     0
   );

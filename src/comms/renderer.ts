@@ -1,11 +1,14 @@
 /**
- * The mime renderer for VIEW_MIME_TYPE outputs: shows a view of the output's comm model, and
- * writes the model's latest state back into the output so a reloaded notebook shows it at once.
+ * The mime renderer for VIEW_MIME_TYPE outputs: shows a view of the output's comm model. The
+ * model's latest state goes into the output when the notebook is saved, so a reopened
+ * notebook shows it at once, and never on a mere change: a kernel push does not mark the
+ * notebook modified, nor does every page of a shared notebook rewrite it (docstates.ts).
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { Kernel } from '@jupyterlab/services';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { CommManager, Reasons } from './manager';
+import type { IDocumentStates } from './docstates';
 import { CommModel } from './model';
 import { IViewData, parseViewData, VIEW_MIME_TYPE } from '../kernel/protocol';
 import type { IViewContext } from '../widgets/api';
@@ -20,9 +23,11 @@ export interface IRendererDeps {
    * frontend targets), so that a re-attached view picks the right kind of view.
    */
   definitionsOf?: (kernel: Kernel.IKernelConnection) => Promise<void>;
+  /** The document holding `widget` (attached), where its state is saved and shared. */
+  documentFor?: (widget: Widget) => IDocumentStates | null;
   /**
-   * Minimum time between two state writes into the output (each one updates the notebook
-   * model, so a drag must not write on every frame).
+   * Minimum time between two shares of the state in a collaborative document (each one is a
+   * shared-document update, so a drag must not share on every frame).
    */
   persistDelayMs?: number;
 }
@@ -64,13 +69,15 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
     if (this.isDisposed) {
       return;
     }
-    this._model?.changed.disconnect(this._schedulePersist, this);
+    this._model?.changed.disconnect(this._scheduleShare, this);
+    this._document?.saving.disconnect(this._persist, this);
     clearTimeout(this._timer);
     super.dispose();
   }
 
   protected onAfterAttach(): void {
-    // Finding the kernel needs the notebook around us, which is only known once attached.
+    // Finding the kernel and the document needs the notebook around us, known once attached.
+    this._bindDocument();
     if (
       this._model &&
       !this._model.connected &&
@@ -86,13 +93,16 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._resolving = view;
+    this._bindDocument();
     let kernel: Kernel.IKernelConnection | null = null;
     try {
       kernel = await this._deps.kernelFor(this);
     } catch {
       // The session failed to start or was disposed: resolve() shows "no kernel".
     }
-    const model = await this._deps.manager.resolve(view, kernel);
+    // A shared notebook may hold a newer state than the output (a page shared it).
+    const state = this._document?.stateOf(view.comm_id) ?? view.state;
+    const model = await this._deps.manager.resolve({ ...view, state }, kernel);
     if (kernel && model.connected) {
       await this._definitions(kernel);
     }
@@ -116,9 +126,9 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private _show(model: CommModel): void {
-    this._model?.changed.disconnect(this._schedulePersist, this);
+    this._model?.changed.disconnect(this._scheduleShare, this);
     this._model = model;
-    model.changed.connect(this._schedulePersist, this);
+    model.changed.connect(this._scheduleShare, this);
     const trusted = this._mimeModel?.trusted ?? false;
     this._replace(this._deps.createView(model, { trusted }));
   }
@@ -138,25 +148,39 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
     layout.addWidget(widget);
   }
 
-  /**
-   * Writes at once, then at most once per delay: a save right after a kernel update must
-   * already contain it, while a drag must not rewrite the notebook model on every frame.
-   */
-  private _schedulePersist(): void {
-    if (this._timer !== undefined) {
-      this._persistPending = true;
+  /** Connects to the document holding the output, once: its saves write the state. */
+  private _bindDocument(): void {
+    if (this._document || !this.isAttached) {
       return;
     }
-    this._persist();
+    this._document = this._deps.documentFor?.(this) ?? null;
+    this._document?.saving.connect(this._persist, this);
+  }
+
+  /** Shares at once, then at most once per delay (only a collaborative document's writer). */
+  private _scheduleShare(): void {
+    if (this._timer !== undefined) {
+      this._sharePending = true;
+      return;
+    }
+    this._share();
     this._timer = setTimeout(() => {
       this._timer = undefined;
-      if (this._persistPending) {
-        this._persistPending = false;
-        this._schedulePersist();
+      if (this._sharePending) {
+        this._sharePending = false;
+        this._scheduleShare();
       }
     }, this._deps.persistDelayMs ?? 250);
   }
 
+  private _share(): void {
+    const model = this._model;
+    if (model && model.connected && !this.isDisposed) {
+      this._document?.share(model.commId, model.state);
+    }
+  }
+
+  /** Writes the model's latest state into the output: the document is being saved. */
   private _persist(): void {
     const model = this._model;
     const mimeModel = this._mimeModel;
@@ -181,8 +205,9 @@ export class CommViewRenderer extends Widget implements IRenderMime.IRenderer {
   private _view: IViewData | null = null;
   private _resolving: IViewData | null = null;
   private _model: CommModel | null = null;
+  private _document: IDocumentStates | null = null;
   private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private _persistPending = false;
+  private _sharePending = false;
 }
 
 /**

@@ -2,7 +2,10 @@
  * @jest-environment jsdom
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
+import type { IDocumentStates } from '../../comms/docstates';
+import type { IJSONObject } from '../../util/json';
 import { CommManager, Reasons } from '../../comms/manager';
 import { CommModel } from '../../comms/model';
 import { VIEW_MIME_TYPE } from '../../kernel/protocol';
@@ -20,10 +23,28 @@ function mimeModel(view: unknown) {
   return model as typeof model & IRenderMime.IMimeModel;
 }
 
+/** A document: `save()` emits saving as a context's 'started' does; `share` records. */
+function fakeDocument(shared: Record<string, IJSONObject> = {}) {
+  const doc = {
+    saving: new Signal<IDocumentStates, void>({} as IDocumentStates),
+    stateOf: (commId: string) => shared[commId],
+    share: jest.fn(),
+    save: () => doc.saving.emit()
+  };
+  return doc;
+}
+
+/** The renderer, attached in a document whose states are `doc`'s. */
+type Attachable = CommViewRenderer & {
+  attachTo(doc: ReturnType<typeof fakeDocument>): void;
+};
+
 function setup(kernel: FakeKernel | null = new FakeKernel()) {
   const manager = new CommManager({ cells: () => [] });
   const shown: CommModel[] = [];
+  let doc: ReturnType<typeof fakeDocument> | null = null;
   const renderer = new CommViewRenderer({
+    documentFor: () => doc,
     manager,
     kernelFor: async () => kernel?.asKernel ?? null,
     createView: model => {
@@ -31,7 +52,11 @@ function setup(kernel: FakeKernel | null = new FakeKernel()) {
       return new Widget();
     },
     persistDelayMs: 1000
-  });
+  }) as Attachable;
+  renderer.attachTo = d => {
+    doc = d;
+    Widget.attach(renderer, document.body);
+  };
   return { manager, renderer, shown, kernel };
 }
 
@@ -67,9 +92,10 @@ describe('CommViewRenderer', () => {
     expect(renderer.node.textContent).toMatch(/no comm_id/);
   });
 
-  it('saves the latest state into the output at once, then at most once per delay', async () => {
-    jest.useFakeTimers();
+  it('a state change (a kernel push) does not write the output, so the notebook stays unmodified', async () => {
     const { manager, renderer } = setup();
+    const doc = fakeDocument();
+    renderer.attachTo(doc);
     const model = registered(manager);
     const output = mimeModel({ comm_id: 'c1', target_name: 'simple_slider' });
     await renderer.renderModel(output);
@@ -77,17 +103,69 @@ describe('CommViewRenderer', () => {
       action: 'create',
       config: { min: 0, max: 9, value: 1 }
     });
+    model.handleMessage({ action: 'update_value', value: 4 });
+    expect(output.setData).not.toHaveBeenCalled();
+    renderer.dispose();
+  });
+
+  it('writes the latest state into the output when the notebook is saved, once per change', async () => {
+    const { manager, renderer } = setup();
+    const doc = fakeDocument();
+    renderer.attachTo(doc);
+    const model = registered(manager);
+    const output = mimeModel({ comm_id: 'c1', target_name: 'simple_slider' });
+    await renderer.renderModel(output);
+    model.handleMessage({
+      action: 'create',
+      config: { min: 0, max: 9, value: 3 }
+    });
+    doc.save();
     expect(output.setData).toHaveBeenCalledTimes(1);
-    model.setState({ value: 2 });
-    model.setState({ value: 3 });
-    expect(output.setData).toHaveBeenCalledTimes(1);
-    jest.advanceTimersByTime(1000);
-    expect(output.setData).toHaveBeenCalledTimes(2);
     expect(output.data[VIEW_MIME_TYPE]).toEqual({
       comm_id: 'c1',
       target_name: 'simple_slider',
       state: { min: 0, max: 9, value: 3 }
     });
+    doc.save();
+    expect(output.setData).toHaveBeenCalledTimes(1);
+    renderer.dispose();
+    doc.save();
+    expect(output.setData).toHaveBeenCalledTimes(1);
+  });
+
+  it('shares the state with the document at once, then at most once per delay', async () => {
+    jest.useFakeTimers();
+    const { manager, renderer } = setup();
+    const doc = fakeDocument();
+    renderer.attachTo(doc);
+    const model = registered(manager);
+    await renderer.renderModel(
+      mimeModel({ comm_id: 'c1', target_name: 'simple_slider' })
+    );
+    model.setState({ value: 1 });
+    expect(doc.share).toHaveBeenCalledTimes(1);
+    model.setState({ value: 2 });
+    model.setState({ value: 3 });
+    expect(doc.share).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(1000);
+    expect(doc.share).toHaveBeenCalledTimes(2);
+    expect(doc.share).toHaveBeenLastCalledWith('c1', { value: 3 });
+    renderer.dispose();
+  });
+
+  it('re-attaches with the state the shared document holds rather than the older output', async () => {
+    const { renderer, shown, kernel } = setup();
+    kernel!.aliveComms = { c9: { target_name: 'simple_slider' } };
+    const doc = fakeDocument({ c9: { min: 0, max: 9, value: 8 } });
+    const saved = { min: 0, max: 9, value: 7 };
+    renderer.attachTo(doc);
+    await renderer.renderModel(
+      mimeModel({ comm_id: 'c9', target_name: 'simple_slider', state: saved })
+    );
+    await flush();
+    expect(shown[shown.length - 1].connected).toBe(true);
+    expect(shown[shown.length - 1].state).toEqual({ min: 0, max: 9, value: 8 });
+    renderer.dispose();
   });
 
   it('does not rebuild the view when its own state write re-renders the output', async () => {

@@ -1,0 +1,110 @@
+/**
+ * A document's side of view states: saves, and in a collaborative document one writer that
+ * shares each change outside the notebook's content.
+ */
+import { Signal } from '@lumino/signaling';
+import {
+  AWARENESS_FIELD,
+  DocumentStates,
+  SHARED_MAP,
+  writerOf
+} from '../../comms/docstates';
+
+/** A page's awareness: its own state, and the states of every page it has heard of. */
+class FakeAwareness {
+  constructor(
+    readonly clientID: number,
+    readonly all: Map<number, Record<string, unknown>>
+  ) {
+    all.set(clientID, { user: { name: `user ${clientID}` } });
+  }
+  getLocalState() {
+    return this.all.get(this.clientID) ?? null;
+  }
+  setLocalStateField(field: string, value: unknown) {
+    this.all.set(this.clientID, { ...this.getLocalState(), [field]: value });
+  }
+  getStates() {
+    return this.all;
+  }
+}
+
+/** One shared document (a map) seen by pages whose awareness `all` is shared too. */
+function sharedDocument() {
+  const map = new Map<string, unknown>();
+  const sets = jest.fn((key: string, value: unknown) => map.set(key, value));
+  const ydoc = {
+    getMap: (name: string) => {
+      expect(name).toBe(SHARED_MAP);
+      return { get: (key: string) => map.get(key), set: sets };
+    }
+  };
+  const all = new Map<number, Record<string, unknown>>();
+  const page = (clientID: number, since: number, collaborative = true) => {
+    const saveState = new Signal<unknown, string>({});
+    const context = {
+      saveState,
+      model: {
+        collaborative,
+        sharedModel: { ydoc, awareness: new FakeAwareness(clientID, all) }
+      }
+    };
+    return { states: new DocumentStates(context, () => since), saveState };
+  };
+  return { page, sets, map, all };
+}
+
+describe('writerOf', () => {
+  it('picks the page marked first, the lowest client id on a tie, and ignores unmarked clients', () => {
+    const mark = (since: number) => ({ [AWARENESS_FIELD]: { since } });
+    const states = new Map<number, Record<string, unknown>>([
+      [5, mark(20)],
+      [9, mark(10)],
+      [1, { user: {} }],
+      [7, mark(10)]
+    ]);
+    expect(writerOf(states)).toBe(7);
+    expect(writerOf(new Map([[1, { user: {} }]]))).toBeUndefined();
+  });
+});
+
+describe('DocumentStates', () => {
+  it('emits saving when a save starts, not when it ends', () => {
+    const { page } = sharedDocument();
+    const { states, saveState } = page(1, 10);
+    const saving = jest.fn();
+    states.saving.connect(saving);
+    saveState.emit('started');
+    saveState.emit('completed');
+    expect(saving).toHaveBeenCalledTimes(1);
+  });
+
+  it('in a shared notebook only the page there first shares, and only what changed', () => {
+    const { page, sets } = sharedDocument();
+    const first = page(2, 10).states;
+    const later = page(1, 20).states;
+    later.share('c1', { value: 5 });
+    expect(sets).not.toHaveBeenCalled();
+    first.share('c1', { value: 5 });
+    first.share('c1', { value: 5 });
+    expect(sets).toHaveBeenCalledTimes(1);
+    expect(later.stateOf('c1')).toEqual({ value: 5 });
+  });
+
+  it('when the writer leaves, the next page takes over', () => {
+    const { page, sets, all } = sharedDocument();
+    page(2, 10);
+    const later = page(1, 20).states;
+    all.delete(2);
+    later.share('c1', { value: 6 });
+    expect(sets).toHaveBeenCalledWith('c1', { value: 6 });
+  });
+
+  it('a notebook that is not collaborative shares nothing and holds no states', () => {
+    const { page, sets } = sharedDocument();
+    const { states } = page(1, 10, false);
+    states.share('c1', { value: 1 });
+    expect(sets).not.toHaveBeenCalled();
+    expect(states.stateOf('c1')).toBeUndefined();
+  });
+});
