@@ -4,6 +4,7 @@ a comm; kernel tests get a real ipykernel driven by jupyter_client (see kernel_d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes import RecordingTransport, new_manager
@@ -35,6 +36,17 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KernelDriver]:
     driver = KernelDriver(tmp_path_factory.mktemp("kernel") / "kernel.log")
     try:
         driver.execute("import ipycomm")
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture
+def own_kernel(tmp_path: Path) -> Iterator[KernelDriver]:
+    """A kernel of the test's own, for tests that attach more clients to it (their
+    subscriptions and registrations must not outlive the test)."""
+    driver = KernelDriver(tmp_path / "kernel.log")
+    try:
         yield driver
     finally:
         driver.stop()

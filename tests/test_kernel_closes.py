@@ -4,9 +4,6 @@ does not take part (JupyterLab closes every comm whose target it does not know).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from ipycomm import CommReader
 from kernel_driver import KernelDriver, Msg
@@ -22,12 +19,8 @@ print(c.comm_id)
 
 
 @pytest.fixture
-def k(tmp_path: Path) -> Iterator[KernelDriver]:
-    driver = KernelDriver(tmp_path / "kernel.log")
-    try:
-        yield driver
-    finally:
-        driver.stop()
+def k(own_kernel: KernelDriver) -> KernelDriver:
+    return own_kernel
 
 
 def open_comm(k: KernelDriver, target: str) -> str:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,12 +84,8 @@ class PlainClient:
 
 
 @pytest.fixture
-def k(tmp_path: Path) -> Iterator[KernelDriver]:
-    driver = KernelDriver(tmp_path / "kernel.log")
-    try:
-        yield driver
-    finally:
-        driver.stop()
+def k(own_kernel: KernelDriver) -> KernelDriver:
+    return own_kernel
 
 
 def run_as_reader(k: KernelDriver, reader: CommReader, code: str) -> tuple[list[Msg], list[Msg]]:

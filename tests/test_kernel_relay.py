@@ -3,7 +3,6 @@ one kernel, one moves the slider, the other is told, and the kernel's handler st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,8 @@ SLIDER = (Path(__file__).parent / "seed_slider.py").read_text()
 
 
 @pytest.fixture
-def k(tmp_path: Path) -> Iterator[KernelDriver]:
-    driver = KernelDriver(tmp_path / "kernel.log")
-    try:
-        yield driver
-    finally:
-        driver.stop()
+def k(own_kernel: KernelDriver) -> KernelDriver:
+    return own_kernel
 
 
 def test_a_slider_moved_in_one_page_moves_in_the_other(k: KernelDriver) -> None:
