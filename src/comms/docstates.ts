@@ -31,6 +31,7 @@ export interface IContextLike {
 
 /** The parts of a Y.Map and of y-protocols' Awareness used here. */
 interface IYMapLike {
+  readonly size: number;
   get(key: string): unknown;
   set(key: string, value: unknown): void;
 }
@@ -45,6 +46,13 @@ interface ISharedLike {
   readonly ydoc?: { getMap(name: string): IYMapLike };
   readonly awareness?: IAwarenessLike;
 }
+
+/**
+ * How long a page that joined a document others already wrote to waits before it may write:
+ * a new page hears the other pages' awareness only when they renew it (y-protocols renews
+ * every 15 s; the server does not replay it), and until then it cannot tell it is not first.
+ */
+export const SETTLE_MS = 20000;
 
 /** The shared document's map of comm states, by comm id. */
 export const SHARED_MAP = 'ipycomm:states';
@@ -75,6 +83,7 @@ export class DocumentStates implements IDocumentStates {
       }
     });
     const shared = context.model.sharedModel as ISharedLike;
+    this._now = now;
     if (context.model.collaborative && shared.ydoc && shared.awareness) {
       this._map = shared.ydoc.getMap(SHARED_MAP);
       this._awareness = shared.awareness;
@@ -104,7 +113,12 @@ export class DocumentStates implements IDocumentStates {
   private _isWriter(): boolean {
     this._mark();
     const awareness = this._awareness!;
-    return writerOf(awareness.getStates()) === awareness.clientID;
+    const states = awareness.getStates();
+    this._settled ||=
+      this._map!.size === 0 ||
+      writerOf(states) !== awareness.clientID ||
+      this._now() - this._since >= SETTLE_MS;
+    return this._settled && writerOf(states) === awareness.clientID;
   }
 
   /** Puts this page's mark in its awareness state (once the provider has made one). */
@@ -120,4 +134,7 @@ export class DocumentStates implements IDocumentStates {
   private _map: IYMapLike | null = null;
   private _awareness: IAwarenessLike | null = null;
   private _since = 0;
+  private _now: () => number;
+  /** This page knows whether it is first: nothing was shared, it heard an older page, or it waited. */
+  private _settled = false;
 }

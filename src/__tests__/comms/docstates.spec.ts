@@ -6,6 +6,7 @@ import { Signal } from '@lumino/signaling';
 import {
   AWARENESS_FIELD,
   DocumentStates,
+  SETTLE_MS,
   SHARED_MAP,
   writerOf
 } from '../../comms/docstates';
@@ -36,22 +37,37 @@ function sharedDocument() {
   const ydoc = {
     getMap: (name: string) => {
       expect(name).toBe(SHARED_MAP);
-      return { get: (key: string) => map.get(key), set: sets };
+      return {
+        get size() {
+          return map.size;
+        },
+        get: (key: string) => map.get(key),
+        set: sets
+      };
     }
   };
   const all = new Map<number, Record<string, unknown>>();
-  const page = (clientID: number, since: number, collaborative = true) => {
+  let clock = 0;
+  const page = (
+    clientID: number,
+    since: number,
+    collaborative = true,
+    // What this page hears of the others' awareness (all of it by default).
+    heard = all
+  ) => {
     const saveState = new Signal<unknown, string>({});
     const context = {
       saveState,
       model: {
         collaborative,
-        sharedModel: { ydoc, awareness: new FakeAwareness(clientID, all) }
+        sharedModel: { ydoc, awareness: new FakeAwareness(clientID, heard) }
       }
     };
-    return { states: new DocumentStates(context, () => since), saveState };
+    clock = since;
+    return { states: new DocumentStates(context, () => clock), saveState };
   };
-  return { page, sets, map, all };
+  const wait = (ms: number) => (clock += ms);
+  return { page, sets, map, all, wait };
 }
 
 describe('writerOf', () => {
@@ -98,6 +114,19 @@ describe('DocumentStates', () => {
     all.delete(2);
     later.share('c1', { value: 6 });
     expect(sets).toHaveBeenCalledWith('c1', { value: 6 });
+  });
+
+  it('a page that joins without hearing the first one yet does not write until it could have', () => {
+    const { page, sets, wait } = sharedDocument();
+    const first = page(2, 10).states;
+    first.share('c1', { value: 1 });
+    // Page 1's awareness reaches a new page only when page 1 renews it.
+    const later = page(1, 20, true, new Map()).states;
+    later.share('c1', { value: 2 });
+    expect(sets).toHaveBeenCalledTimes(1);
+    wait(SETTLE_MS);
+    later.share('c1', { value: 3 });
+    expect(sets).toHaveBeenLastCalledWith('c1', { value: 3 });
   });
 
   it('a notebook that is not collaborative shares nothing and holds no states', () => {
