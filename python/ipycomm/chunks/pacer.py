@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ..flow.outbox import Outbox
 from ..flow.queue import Passthrough
 from ..flow.wire import Queued
-from .barrier import Barrier, Describe
+from .barrier import Barrier, Describe, HeldOutput, parent_id
 from .transfer import Transfer
 
 Entry = Queued | Transfer
@@ -48,12 +48,12 @@ class Pacer:
         if comm_id in self._lanes or self._barrier:
             with self._lock:
                 lane = self._lanes.get(comm_id)
-                if self._barrier:
+                held = self._barrier.waits_for(parent_id(item), comm_id)
+                if held:
                     self._barrier.hold(item)
                 elif lane is not None:
                     lane.append(item)
-                waits = bool(self._barrier) or lane is not None
-            if waits:
+            if held or lane is not None:
                 self.pump()
                 return
         self._outbox.put(item)
@@ -61,7 +61,7 @@ class Pacer:
     def start(self, transfer: Transfer) -> None:
         """Send a message in chunks, after whatever its comm's lane holds."""
         with self._lock:
-            if self._barrier:
+            if self._barrier.waits_for(parent_id(transfer), transfer.comm_id):
                 self._barrier.hold(transfer)
             else:
                 self._lanes.setdefault(transfer.comm_id, deque()).append(transfer)
@@ -73,10 +73,11 @@ class Pacer:
         with self._lock:
             if not self._lanes and not self._barrier:
                 return False
-            waiting = [entry for lane in self._lanes.values() for entry in lane]
-            if not self._barrier.must_wait(describe, waiting):
+            status, parent = describe()
+            waiting = (entry for lane in self._lanes.values() for entry in lane)
+            if status and not self._barrier.status_waits(parent, waiting):
                 return False
-            self._barrier.hold(Passthrough(send, size))
+            self._barrier.hold(HeldOutput(Passthrough(send, size), parent))
         return True
 
     def cancel(self, transfer_id: str) -> bool:

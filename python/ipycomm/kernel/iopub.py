@@ -18,7 +18,7 @@ from typing import Any
 from ..flow.wire import Wire
 
 #: What decides whether the kernel's own output waits: ``(send, size, describe) -> held``.
-HoldBehind = Callable[[Callable[[], None], int, Callable[[], "str | None"]], bool]
+HoldBehind = Callable[[Callable[[], None], int, Callable[[], "tuple[bool, str | None]"]], bool]
 _DELIM = b"<IDS|MSG>"
 
 
@@ -37,8 +37,8 @@ class IOPubSender:
     def hold_output_behind(self, hold_behind: HoldBehind) -> None:
         """Make every other message the IOPub thread sends (streams, displays, statuses, even
         stock comms) ask ``hold_behind(send, size, describe)`` first: it is queued behind the
-        comm messages still waiting, or goes at once. ``describe()`` tells a status's parent
-        msg_id (None for other output)."""
+        comm messages still waiting, or goes at once. ``describe()`` tells whether it is a
+        status, and its parent's msg_id."""
         thread, really_send = self._thread, self._really_send
         if thread is None or really_send is None:
             return  # no IOPub thread (an in-process kernel): everything is sent inline
@@ -49,7 +49,7 @@ class IOPubSender:
 
             # Off the IOPub thread (it stopped, or a forked child): nothing to keep order with.
             if threading.current_thread() is not thread.thread or not hold_behind(
-                send, _size(msg), lambda: status_parent(msg)
+                send, _size(msg), lambda: describe(msg)
             ):
                 send()
 
@@ -133,18 +133,16 @@ class _ScheduledSocket:
         thread.schedule(send)
 
 
-def status_parent(frames: Any) -> str | None:
-    """The parent's msg_id when the serialized message ``frames`` is a status; None for any
-    other message (or one that cannot be read)."""
+def describe(frames: Any) -> tuple[bool, str | None]:
+    """Whether the serialized message ``frames`` is a status, and its parent's msg_id (None
+    when it has no parent or cannot be read)."""
     try:
         at = [bytes(f[:9]) if len(f) >= 9 else bytes(f) for f in frames].index(_DELIM)
-        header = json.loads(bytes(frames[at + 2]))
-        if header.get("msg_type") != "status":
-            return None
+        status = json.loads(bytes(frames[at + 2])).get("msg_type") == "status"
         msg_id = json.loads(bytes(frames[at + 3])).get("msg_id")
     except (ValueError, TypeError, IndexError, AttributeError):
-        return None
-    return msg_id if isinstance(msg_id, str) else None
+        return False, None
+    return status, msg_id if isinstance(msg_id, str) else None
 
 
 def _size(frames: Any) -> int:

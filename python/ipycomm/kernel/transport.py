@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from ..chunks.barrier import Describe
 from ..chunks.incoming import Incoming
 from ..chunks.limits import Limits
 from ..chunks.outgoing import transfer_of
@@ -48,9 +49,7 @@ class KernelTransport:
         sender.hold_output_behind(self._hold_output)
         self.incoming = Incoming(self.limits, self._notify, self.pacer)
 
-    def _hold_output(
-        self, send: Callable[[], None], size: int, describe: Callable[[], str | None]
-    ) -> bool:
+    def _hold_output(self, send: Callable[[], None], size: int, describe: Describe) -> bool:
         return self.pacer.hold_output(send, size, describe) or self.outbox.hold_behind(send, size)
 
     # -- the Transport protocol ------------------------------------------------------------------
