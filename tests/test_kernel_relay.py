@@ -46,3 +46,13 @@ def test_other_messages_to_a_slider_are_not_relayed(k: KernelDriver) -> None:
     for data in ({"action": "value_change", "value": "x"}, {"action": "other", "value": 1}):
         msg_id = k.send("comm_msg", {"comm_id": comm_id, "data": data})
         assert [m for m in k.until_idle(msg_id) if m["msg_type"] == "comm_msg"] == []
+
+
+def test_what_the_handler_sends_comes_after_the_relay(k: KernelDriver) -> None:
+    """A handler that clamps the value: every page ends on the kernel's value."""
+    k.execute(SLIDER + "slider.observe(lambda old, new: new > 200 and slider.set_value(200))")
+    comm_id = k.output("print(slider.comm.comm_id)").strip()
+    data = {"action": "value_change", "value": 250}
+    msg_id = k.send("comm_msg", {"comm_id": comm_id, "data": data})
+    updates = [m["content"]["data"] for m in k.until_idle(msg_id) if m["msg_type"] == "comm_msg"]
+    assert updates[-1] == {"action": "update_value", "value": 200}

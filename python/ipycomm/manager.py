@@ -155,8 +155,9 @@ class CommManager(CommRegistry):
         comm, _ = self._addressed_comm(msg, "comm_msg")
         whole = msg if comm is None or self.chunks is None else self.chunks.take(comm.comm_id, msg)
         if comm is not None and whole is not None:
-            self._deliver(comm, "on_msg", comm.handle_msg, whole)
+            # Before the handler: what the handler sends (a clamped value) goes out after it.
             relay_to_other_pages(self, comm, whole)
+            self._deliver(comm, "on_msg", comm.handle_msg, whole)
 
     def comm_close(self, stream: Any, ident: Any, msg: Message) -> None:
         """Close a comm on the frontend's request and call its on_close callback."""
