@@ -5,6 +5,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 module.exports = {
   ...baseConfig,
+  // The collaboration specs (./rtc) need their own server: playwright.rtc.config.js.
+  testDir: './tests',
   timeout: 120000,
   retries: 0,
   workers: 1,
