@@ -154,8 +154,17 @@ export async function reloadWith(
   // Galata's default readiness check waits for the launcher, which a restored notebook hides.
   await page.reload({ waitForIsReady: false });
   await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+  // Until the layout is restored the notebook's tab may not be there yet.
+  await page.evaluate(() => window.galata.app.restored);
   if (!(await page.notebook.isOpen(name))) {
-    await page.notebook.openByPath(`${dir}/${name}`);
+    // Not restored (its layout was not saved yet): open it by path, as the file browser would,
+    // without waiting for the file browser's listing (15 s at most in Galata, too short for a
+    // loaded machine).
+    await page.evaluate(
+      path => window.galata.app.commands.execute('docmanager:open', { path }),
+      `${dir}/${name}`
+    );
+    await page.activity.getTabLocator(name).waitFor();
   }
   await page.notebook.activate(name);
 }
