@@ -1,30 +1,22 @@
 """The server extension's connection, in process: it reads a page's credit in either websocket
 protocol, and marks its iopub socket as a participant's on the wire (a real zmq XPUB socket
 with XPUB_VERBOSER, standing in for the kernel's, receives the subscriptions); the server's
-activity watcher is marked too; and ipycomm's class is built over any ZMQ connection class."""
+activity watcher is marked too. Reading credits and choosing the class: test_server_credits.py."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import zmq
 import zmq.asyncio
-from ipycomm.edges.frames import credit_in
-from ipycomm.edges.server import _install_connection_class, _mark_activity_watchers
-from ipycomm.edges.websocket import IPyCommConnection, participating_class
+from ipycomm.edges.server import _mark_activity_watchers
+from ipycomm.edges.websocket import participating_class
 from ipycomm.flow.wire import PARTICIPANT_TOPIC
 from jupyter_client.session import Session
-from jupyter_server.gateway.connections import GatewayWebSocketConnection
-from jupyter_server.services.kernels.connection.base import (
-    serialize_binary_message,
-    serialize_msg_to_ws_v1,
-)
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import (
     AsyncMappingKernelManager,
@@ -32,57 +24,9 @@ from jupyter_server.services.kernels.kernelmanager import (
 )
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 from server_harness import V1
+from test_server_credits import CLOSING, GRANT, as_sent, page_msg
 from traitlets import List
 from traitlets.config import LoggingConfigurable
-
-GRANT = {"reader": "page-1", "seq": 3, "window": 256, "batch_targets": [], "closing": False}
-CLOSING = {**GRANT, "closing": True}
-
-
-def _msg(channel: str, msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "page-1",
-              "username": "t", "version": "5.3", "date": ""}  # fmt: skip
-    return {"header": header, "parent_header": {}, "metadata": {}, "content": content,
-            "channel": channel, "buffers": []}  # fmt: skip
-
-
-def _ws(protocol: str | None, msg: dict[str, Any]) -> str | bytes:
-    """A message as a page sends it over the websocket, in jupyter_server's own framing."""
-    if protocol == V1:
-        parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata")]
-        parts += [json.dumps(msg["content"]).encode(), *msg["buffers"]]
-        return serialize_msg_to_ws_v1(parts, msg["channel"])
-    if msg["buffers"]:
-        return serialize_binary_message(msg)
-    return json.dumps(msg)
-
-
-@pytest.mark.parametrize("protocol", [None, V1])
-def test_a_credit_is_read_in_either_websocket_protocol(protocol: str | None) -> None:
-    """A non-closing credit on control is a grant, a closing one is told apart, in both."""
-    v1 = protocol == V1
-    assert credit_in(_ws(protocol, _msg("control", "ipycomm_credit", GRANT)), v1) == GRANT
-    closing = credit_in(_ws(protocol, _msg("control", "ipycomm_credit", CLOSING)), v1)
-    assert closing is not None and closing["closing"] is True
-
-
-@pytest.mark.parametrize("protocol", [None, V1])
-def test_other_messages_and_bad_credits_grant_nothing(protocol: str | None) -> None:
-    """Only a credit the kernel would accept, on the control channel, counts."""
-    v1 = protocol == V1
-    code = {"code": "print('ipycomm_credit')", "silent": False}
-    others = [
-        _msg("shell", "execute_request", code),
-        _msg("shell", "ipycomm_credit", GRANT),
-        _msg("control", "kernel_info_request", {}),
-        _msg("control", "ipycomm_credit", {**GRANT, "window": 0}),
-        _msg("control", "ipycomm_credit", {**GRANT, "reader": ""}),
-        {**_msg("shell", "comm_msg", {"data": {"ipycomm_credit": 1}}), "buffers": [b"x" * 9]},
-    ]
-    for msg in others:
-        assert credit_in(_ws(protocol, msg), v1) is None, msg
-    for garbage in (b"", b"\x00" * 3, b"\xff" * 64, "not json ipycomm_credit"):
-        assert credit_in(garbage, v1) is None
 
 
 class _Streams:
@@ -216,10 +160,10 @@ def test_a_page_that_grants_credit_subscribes_its_iopub_socket_once(setup: Any) 
     on to the kernel; later credits change nothing."""
     conn, streams, protocol = setup
     assert not conn.participant
-    conn.handle_incoming_message(_ws(protocol, _msg("control", "ipycomm_credit", GRANT)))
+    conn.handle_incoming_message(as_sent(protocol, page_msg("control", "ipycomm_credit", GRANT)))
     assert conn.participant
     assert streams.subscriptions() == [b"\x01" + PARTICIPANT_TOPIC]
-    conn.handle_incoming_message(_ws(protocol, _msg("control", "ipycomm_credit", GRANT)))
+    conn.handle_incoming_message(as_sent(protocol, page_msg("control", "ipycomm_credit", GRANT)))
     assert streams.subscriptions() == []
     assert _sent(conn, streams.control) == [("ipycomm_credit", GRANT)] * 2
 
@@ -228,8 +172,10 @@ def test_a_page_that_never_credits_keeps_a_plain_socket_and_no_closing_credit(se
     """Requests and other control messages mark nothing, and when the websocket closes no
     closing credit is sent for a page that never was a reader."""
     conn, streams, protocol = setup
-    conn.handle_incoming_message(_ws(protocol, _msg("shell", "execute_request", {"code": "1"})))
-    conn.handle_incoming_message(_ws(protocol, _msg("control", "kernel_info_request", {})))
+    conn.handle_incoming_message(
+        as_sent(protocol, page_msg("shell", "execute_request", {"code": "1"}))
+    )
+    conn.handle_incoming_message(as_sent(protocol, page_msg("control", "kernel_info_request", {})))
     assert not conn.participant
     assert streams.subscriptions() == []
     conn.disconnect()
@@ -241,7 +187,9 @@ def test_a_closing_credit_unmarks_and_a_new_credit_marks_again(setup: Any) -> No
     then sends no second one); a page that credits again takes part again."""
     conn, streams, protocol = setup
     for content in (GRANT, CLOSING, GRANT, CLOSING):
-        conn.handle_incoming_message(_ws(protocol, _msg("control", "ipycomm_credit", content)))
+        conn.handle_incoming_message(
+            as_sent(protocol, page_msg("control", "ipycomm_credit", content))
+        )
     assert not conn.participant
     sub, unsub = b"\x01" + PARTICIPANT_TOPIC, b"\x00" + PARTICIPANT_TOPIC
     assert streams.subscriptions() == [sub, unsub, sub, unsub]
@@ -255,7 +203,7 @@ def test_a_participant_that_leaves_sends_a_closing_credit_and_buffers_as_a_plain
     """When the last websocket of a kernel closes, jupyter_server keeps its sockets to buffer
     for a reconnect: the kernel is told the reader left, and the kept socket is plain."""
     conn, streams, protocol = setup
-    conn.handle_incoming_message(_ws(protocol, _msg("control", "ipycomm_credit", GRANT)))
+    conn.handle_incoming_message(as_sent(protocol, page_msg("control", "ipycomm_credit", GRANT)))
     conn.disconnect()
     kernels = conn.multi_kernel_manager
     assert kernels.buffered is not None and kernels.buffered["iopub"] is streams.iopub
@@ -288,36 +236,3 @@ def test_the_activity_watcher_of_each_kernel_takes_part(loop: None) -> None:
     finally:
         kernels.stop_watching_activity("k1")
         streams.close()
-
-
-class _Custom(ZMQChannelsWebsocketConnection):
-    limit_rate = False
-
-    def own(self) -> str:
-        return "custom"
-
-
-class _App:
-    def __init__(self, cls: Any) -> None:
-        self.web_app = type("W", (), {"settings": {"kernel_websocket_connection_class": cls}})
-        self.log = logging.getLogger("serverapp")
-
-
-def test_ipycomm_builds_on_any_zmq_connection_class(caplog: pytest.LogCaptureFixture) -> None:
-    """The stock class, or a subclass someone configured, gets ipycomm's behaviour mixed in
-    and keeps its own; a gateway's class is left alone, with a warning that says why."""
-    for cls in (ZMQChannelsWebsocketConnection, _Custom):
-        app = _App(cls)
-        _install_connection_class(app)
-        ours = app.web_app.settings["kernel_websocket_connection_class"]
-        assert issubclass(ours, cls) and issubclass(ours, IPyCommConnection)
-        assert ours.__name__ == "IPyComm" + cls.__name__
-        assert participating_class(ours) is ours  # loaded twice: no second layer
-    assert ours().own() == "custom" and ours().limit_rate is False
-    gateway = _App(GatewayWebSocketConnection)
-    with caplog.at_level(logging.WARNING):
-        _install_connection_class(gateway)
-    assert gateway.web_app.settings["kernel_websocket_connection_class"] is (
-        GatewayWebSocketConnection
-    )
-    assert "not a ZMQChannelsWebsocketConnection, so ipycomm leaves it alone" in caplog.text
