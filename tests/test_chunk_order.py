@@ -49,7 +49,7 @@ class Ordered(Harness):
         self.pacer.send(item)
         self.run()
 
-    def output(self, name: str, parent: dict[str, Any], status: bool = False) -> bool:
+    def output(self, name: str, parent: dict[str, Any], kind: str = "stream") -> bool:
         """Publish the kernel's own output; returns whether it was held."""
         sent: list[Any] = self.sent  # a held output lands among the wires when it goes
 
@@ -57,7 +57,7 @@ class Ordered(Harness):
             sent.append(name)
 
         msg_id = parent["header"]["msg_id"]
-        held = self.pacer.hold_output(send, 10, lambda: (status, msg_id))
+        held = self.pacer.hold_output(send, 10, lambda: (kind, msg_id))
         if not held and not self.outbox.hold_behind(send, 10):
             send()
         self.run()
@@ -76,7 +76,7 @@ def test_a_print_during_a_transfer_goes_after_its_last_chunk() -> None:
     h = Ordered()
     h.big(CELL)  # 3 chunks; 2 go out, the third waits for credit
     assert h.output("print", CELL)
-    assert h.output("idle of the cell", CELL, status=True)
+    assert h.output("idle of the cell", CELL, kind="status:idle")
     h.finish()
     assert h.log() == [0, 1, 2, "print", "idle of the cell"]
 
@@ -95,10 +95,10 @@ def test_another_requests_messages_and_statuses_pass_a_held_output() -> None:
     """A slider's round trip on another comm while a cell's image downloads."""
     h = Ordered()
     h.big(CELL)
-    h.output("idle of the cell", CELL, status=True)
-    assert not h.output("busy of the slider", SLIDER, status=True)
+    h.output("idle of the cell", CELL, kind="status:idle")
+    assert not h.output("busy of the slider", SLIDER, kind="status:busy")
     h.small(7, comm_id="slider", parent=SLIDER)
-    assert not h.output("idle of the slider", SLIDER, status=True)
+    assert not h.output("idle of the slider", SLIDER, kind="status:idle")
     assert h.log() == [0, 1, "busy of the slider", 7, "idle of the slider"]
     h.finish()
     assert h.log()[-2:] == [2, "idle of the cell"]
@@ -121,3 +121,16 @@ def test_output_of_another_request_still_waits_for_the_transfer() -> None:
     assert h.output("print of the slider's handler", SLIDER)
     h.finish()
     assert h.log() == [0, 1, 2, "print of the slider's handler"]
+
+
+def test_a_requests_busy_and_execute_input_never_wait_nor_hold_its_messages_back() -> None:
+    """They reach the IOPub thread late, after the transfer the cell's code started."""
+    h = Ordered()
+    h.big(CELL)
+    assert not h.output("busy of the cell", CELL, kind="status:busy")
+    assert not h.output("execute_input", CELL, kind="execute_input")
+    h.small(1, comm_id="other", parent=CELL)
+    assert h.log() == [0, 1, "busy of the cell", "execute_input", 1]
+    h.output("idle of the cell", CELL, kind="status:idle")
+    h.finish()
+    assert h.log()[-2:] == [2, "idle of the cell"]

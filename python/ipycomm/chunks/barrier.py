@@ -18,9 +18,13 @@ from typing import Any
 from ..flow.queue import Passthrough
 from ..flow.wire import Queued
 
-#: Whether the output is a status, and its parent's msg_id; asked only while something waits
-#: (reading a message's header costs).
-Describe = Callable[[], "tuple[bool, str | None]"]
+#: What the output is (its msg_type; a status as ``status:<state>``) and its parent's msg_id;
+#: asked only while something waits (reading a message's header costs).
+Describe = Callable[[], "tuple[str, str | None]"]
+#: Output a request publishes before any of its code runs: it can follow no comm message of
+#: its own request, so it never waits (it reaches the IOPub thread late, after a transfer the
+#: request's code started, and would otherwise hold that request's later messages back).
+NEVER_WAITS = frozenset({"status:busy", "status:starting", "execute_input"})
 
 
 class HeldOutput:
@@ -46,10 +50,15 @@ class Barrier:
     def __bool__(self) -> bool:
         return bool(self._held)
 
-    def status_waits(self, parent: str | None, waiting: Iterable[Any]) -> bool:
-        """Whether a status of request ``parent`` waits: when something of its request waits
-        here or in a lane (``waiting``: the entries of the lanes). Other output always waits."""
-        return parent in self._parents or parent in map(parent_id, waiting)
+    def output_waits(self, kind: str, parent: str | None, waiting: Iterable[Any]) -> bool:
+        """Whether output of ``kind`` from request ``parent`` waits: a busy status or an
+        execute_input never; any other status (a request's idle) when something of its request
+        waits here or in a lane (``waiting``: the entries of the lanes); other output always."""
+        if kind in NEVER_WAITS:
+            return False
+        if kind.startswith("status:"):
+            return parent in self._parents or parent in map(parent_id, waiting)
+        return True
 
     def waits_for(self, parent: str | None, comm_id: str) -> bool:
         """Whether a message of request ``parent`` on ``comm_id`` must wait here."""

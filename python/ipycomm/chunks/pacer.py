@@ -73,9 +73,9 @@ class Pacer:
         with self._lock:
             if not self._lanes and not self._barrier:
                 return False
-            status, parent = describe()
+            kind, parent = describe()
             waiting = (entry for lane in self._lanes.values() for entry in lane)
-            if status and not self._barrier.status_waits(parent, waiting):
+            if not self._barrier.output_waits(kind, parent, waiting):
                 return False
             self._barrier.hold(HeldOutput(Passthrough(send, size), parent))
         return True

@@ -18,7 +18,7 @@ from typing import Any
 from ..flow.wire import Wire
 
 #: What decides whether the kernel's own output waits: ``(send, size, describe) -> held``.
-HoldBehind = Callable[[Callable[[], None], int, Callable[[], "tuple[bool, str | None]"]], bool]
+HoldBehind = Callable[[Callable[[], None], int, Callable[[], "tuple[str, str | None]"]], bool]
 _DELIM = b"<IDS|MSG>"
 
 
@@ -37,8 +37,8 @@ class IOPubSender:
     def hold_output_behind(self, hold_behind: HoldBehind) -> None:
         """Make every other message the IOPub thread sends (streams, displays, statuses, even
         stock comms) ask ``hold_behind(send, size, describe)`` first: it is queued behind the
-        comm messages still waiting, or goes at once. ``describe()`` tells whether it is a
-        status, and its parent's msg_id."""
+        comm messages still waiting, or goes at once. ``describe()`` tells what it is and its
+        parent's msg_id."""
         thread, really_send = self._thread, self._really_send
         if thread is None or really_send is None:
             return  # no IOPub thread (an in-process kernel): everything is sent inline
@@ -133,16 +133,18 @@ class _ScheduledSocket:
         thread.schedule(send)
 
 
-def describe(frames: Any) -> tuple[bool, str | None]:
-    """Whether the serialized message ``frames`` is a status, and its parent's msg_id (None
-    when it has no parent or cannot be read)."""
+def describe(frames: Any) -> tuple[str, str | None]:
+    """What the serialized message ``frames`` is (its msg_type, a status as ``status:<state>``)
+    and its parent's msg_id (None when it has no parent or cannot be read)."""
     try:
         at = [bytes(f[:9]) if len(f) >= 9 else bytes(f) for f in frames].index(_DELIM)
-        status = json.loads(bytes(frames[at + 2])).get("msg_type") == "status"
+        kind = json.loads(bytes(frames[at + 2])).get("msg_type")
+        if kind == "status":
+            kind = f"status:{json.loads(bytes(frames[at + 5])).get('execution_state')}"
         msg_id = json.loads(bytes(frames[at + 3])).get("msg_id")
     except (ValueError, TypeError, IndexError, AttributeError):
-        return False, None
-    return status, msg_id if isinstance(msg_id, str) else None
+        return "", None
+    return str(kind), msg_id if isinstance(msg_id, str) else None
 
 
 def _size(frames: Any) -> int:
