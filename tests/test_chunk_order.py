@@ -134,3 +134,14 @@ def test_a_requests_busy_and_execute_input_never_wait_nor_hold_its_messages_back
     h.output("idle of the cell", CELL, kind="status:idle")
     h.finish()
     assert h.log()[-2:] == [2, "idle of the cell"]
+
+
+def test_output_held_behind_a_transfer_its_comm_closed_goes_at_once() -> None:
+    """The page closed the comm: the transfer stops with nothing more sent, and the output
+    held behind it is not left waiting for a lane that will never move again."""
+    h = Ordered()
+    h.big(CELL)
+    h.output("print", CELL)
+    h.pacer.comm_closed("big")
+    h.run()
+    assert h.log() == [0, 1, "print"]

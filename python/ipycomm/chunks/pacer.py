@@ -132,6 +132,7 @@ class Pacer:
         for comm_id, lane in list(self._lanes.items()):
             if not lane:
                 del self._lanes[comm_id]
+            emitted = len(out)
             while lane:
                 head = lane[0]
                 if isinstance(head, Queued):
@@ -144,6 +145,8 @@ class Pacer:
                         self._watch(head)
                     break
                 lane.popleft()
+            if comm_id in self._lanes and not lane and len(out) == emitted:
+                del self._lanes[comm_id]  # emptied with nothing sent (a silent cancel)
         if self._barrier and self._barrier.release(self._lanes, out):
             self._again = True  # a transfer came out of the barrier: its lane goes next round
         return out
