@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from ipycomm.edges.frames import credit_in
+from ipycomm.edges.hop import GatewayHop, hop_class
 from ipycomm.edges.server import _install_connection_class
 from ipycomm.edges.websocket import IPyCommConnection, participating_class
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
 from jupyter_server.services.kernels.connection.base import (
+    BaseKernelWebsocketConnection,
     serialize_binary_message,
     serialize_msg_to_ws_v1,
 )
@@ -77,27 +79,34 @@ class _Custom(ZMQChannelsWebsocketConnection):
         return "custom"
 
 
-class _App:
-    def __init__(self, cls: Any) -> None:
-        self.web_app = type("W", (), {"settings": {"kernel_websocket_connection_class": cls}})
-        self.log = logging.getLogger("serverapp")
+def _installed(cls: Any) -> Any:
+    settings = {"kernel_websocket_connection_class": cls}
+    _install_connection_class(settings, logging.getLogger("serverapp"))
+    return settings["kernel_websocket_connection_class"]
 
 
-def test_ipycomm_builds_on_any_zmq_connection_class(caplog: pytest.LogCaptureFixture) -> None:
+class _CustomGateway(GatewayWebSocketConnection):
+    def own(self) -> str:
+        return "custom gateway"
+
+
+def test_ipycomm_builds_on_any_zmq_or_gateway_connection_class(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """The stock class, or a subclass someone configured, gets ipycomm's behaviour mixed in
-    and keeps its own; a gateway's class is left alone, with a warning that says why."""
+    and keeps its own; so does a gateway's; any other class is left alone, with a warning that
+    says why."""
     for cls in (ZMQChannelsWebsocketConnection, _Custom):
-        app = _App(cls)
-        _install_connection_class(app)
-        ours = app.web_app.settings["kernel_websocket_connection_class"]
+        ours = _installed(cls)
         assert issubclass(ours, cls) and issubclass(ours, IPyCommConnection)
         assert ours.__name__ == "IPyComm" + cls.__name__
         assert participating_class(ours) is ours  # loaded twice: no second layer
     assert ours().own() == "custom" and ours().limit_rate is False
-    gateway = _App(GatewayWebSocketConnection)
+    for gateway in (GatewayWebSocketConnection, _CustomGateway):
+        hop = _installed(gateway)
+        assert issubclass(hop, gateway) and issubclass(hop, GatewayHop)
+        assert hop_class(hop) is hop
+    assert hop().own() == "custom gateway"
     with caplog.at_level(logging.WARNING):
-        _install_connection_class(gateway)
-    assert gateway.web_app.settings["kernel_websocket_connection_class"] is (
-        GatewayWebSocketConnection
-    )
-    assert "not a ZMQChannelsWebsocketConnection, so ipycomm leaves it alone" in caplog.text
+        assert _installed(BaseKernelWebsocketConnection) is BaseKernelWebsocketConnection
+    assert "nor a GatewayWebSocketConnection, so ipycomm leaves it alone" in caplog.text

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import zmq
 import zmq.asyncio
-from ipycomm.edges.server import _mark_activity_watchers
+from ipycomm.edges.activity import mark_activity_watchers
 from ipycomm.edges.websocket import participating_class
 from ipycomm.flow.wire import PARTICIPANT_TOPIC
 from jupyter_client.session import Session
@@ -224,8 +224,8 @@ def test_the_activity_watcher_of_each_kernel_takes_part(loop: None) -> None:
     kernels._kernels["k1"] = streams.kernel
     try:
         kernels.start_watching_activity("k1")
-        _mark_activity_watchers(kernels, logging.getLogger("test"))  # a kernel already watched
-        _mark_activity_watchers(kernels, logging.getLogger("test"))  # loaded twice: no change
+        mark_activity_watchers(kernels, logging.getLogger("test"))  # a kernel already watched
+        mark_activity_watchers(kernels, logging.getLogger("test"))  # loaded twice: no change
         streams.iopub = streams.kernel._activity_stream
         assert streams.subscriptions() == [b"\x01", b"\x01" + PARTICIPANT_TOPIC]
         kernels.stop_watching_activity("k1")
