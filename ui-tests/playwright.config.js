@@ -1,7 +1,11 @@
 /**
  * Galata configuration: JupyterLab on 127.0.0.1:8888, Debian's Chromium (no browser downloads here).
+ * The server is the JupyterLab of .venv (through PATH), or of IPYCOMM_UI_VENV when it is set:
+ * scripts/ui-test-matrix runs the core specs against other JupyterLab versions that way.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const venv = process.env.IPYCOMM_UI_VENV;
 
 module.exports = {
   ...baseConfig,
@@ -30,7 +34,9 @@ module.exports = {
     }
   },
   webServer: {
-    command: 'jlpm start',
+    command: venv
+      ? `${venv}/bin/jupyter lab --config jupyter_server_test_config.py`
+      : 'jlpm start',
     url: 'http://127.0.0.1:8888/lab',
     timeout: 120 * 1000,
     reuseExistingServer: false
