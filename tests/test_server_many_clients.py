@@ -91,8 +91,9 @@ async def wait_private(page: Page, expected: bool) -> None:
     raise AssertionError(f"the kernel never saw its wire as private={expected}")
 
 
-async def scenario(server: Server, kernel_id: str) -> None:
-    page, plain = Page(server, kernel_id, protocol=V1), Page(server, kernel_id)
+async def scenario(server: Server, kernel_id: str, protocol: str | None = V1) -> None:
+    """``protocol`` is the participating page's: a gateway's hop speaks the legacy one."""
+    page, plain = Page(server, kernel_id, protocol=protocol), Page(server, kernel_id)
     await page.open()
     await plain.open()
     reader = Reader(page)

@@ -1,0 +1,42 @@
+/**
+ * Galata configuration for the core specs behind a kernel gateway (docs/remote-kernels.md):
+ * a jupyter-kernel-gateway on 127.0.0.1:8890 runs the kernels, and a JupyterLab on 127.0.0.1:8891
+ * started with its URL proxies every kernel websocket to it, as `jupyter lab --gateway-url` does.
+ * Both come from .venv, where ipycomm is installed: the gateway joins it through ipycomm.pth.
+ */
+const base = require('./playwright.config');
+
+module.exports = {
+  ...base,
+  testDir: './tests',
+  // The core specs, each as a user meets it: the seed slider, ipywidgets with a 20,000-update
+  // push, 30 MB both ways and a FileUpload, 20,000 sends to a page target, frontend targets
+  // with requests.
+  testMatch: [
+    'slider.spec.ts',
+    'ipywidgets-real.spec.ts',
+    'large-messages.spec.ts',
+    'flow.spec.ts',
+    'frontend-targets.spec.ts',
+    'requests.spec.ts',
+    'gateway.spec.ts'
+  ],
+  use: { ...base.use, baseURL: 'http://127.0.0.1:8891' },
+  webServer: [
+    {
+      command:
+        '../.venv/bin/python -m kernel_gateway --KernelGatewayApp.ip=127.0.0.1 ' +
+        '--KernelGatewayApp.port=8890 --KernelGatewayApp.port_retries=0 ' +
+        '--JupyterWebsocketPersonality.list_kernels=True',
+      url: 'http://127.0.0.1:8890/api',
+      timeout: 120 * 1000,
+      reuseExistingServer: false
+    },
+    {
+      command: '../.venv/bin/jupyter lab --config jupyter_server_gateway_config.py',
+      url: 'http://127.0.0.1:8891/lab',
+      timeout: 120 * 1000,
+      reuseExistingServer: false
+    }
+  ]
+};
