@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_lab(side: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_lab(side: str, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A fresh JupyterLab for one side, with ``extra`` arguments; returns it and its URL."""
     port = _free_port()
     command = [
         sys.executable, "-m", "jupyterlab", "--config", str(UI / "jupyter_server_test_config.py"),
-        f"--ServerApp.port={port}",
+        f"--ServerApp.port={port}", *extra,
     ]  # fmt: skip
     env = dict(os.environ)
     if side == "stock":
@@ -80,14 +82,21 @@ def _start_lab(side: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"http://127.0.0.1:{port}"
 
 
-def run_side(side: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    """One side, one round: a fresh server, one Playwright run; returns the page's figures."""
+Start = Callable[[str, Path], tuple[Any, str]]
+
+
+def run_side(
+    side: str, args: argparse.Namespace, out: Path, start: Start = start_lab
+) -> dict[str, Any]:
+    """One side, one round: a fresh server (``start`` makes it, and returns something with
+    ``terminate`` and ``wait``, and its URL), one Playwright run; returns the page's figures.
+    The page's code is stock's for the side "stock", ipycomm's for any other."""
     log = out.with_suffix(".server.log")
-    process, url = _start_lab(side, log)
+    process, url = start(side, log)
     try:
         env = {
             **os.environ,
-            "BENCH_SIDE": side,
+            "BENCH_SIDE": "stock" if side == "stock" else "ipycomm",
             "BENCH_URL": url,
             "BENCH_OUT_DIR": str(out),
             "BENCH_FIGURES": ",".join(args.figures),
@@ -122,15 +131,18 @@ def _ratio(better: str | None, ipy: float | None, stock: float | None) -> float 
 
 
 def summarize(
-    rounds: list[dict[str, dict[str, Any]]], args: argparse.Namespace
+    rounds: list[dict[str, dict[str, Any]]],
+    args: argparse.Namespace,
+    sides: tuple[str, str] = SIDES,
 ) -> list[dict[str, Any]]:
-    """Per figure and side: the median over rounds of each round's value, and the ratio."""
+    """Per figure and side: the median over rounds of each round's value, and the ratio (of
+    ``sides[0]`` to ``sides[1]``, > 1 when the first is better)."""
     rows = []
     for figure in figures(args):
         if figure.group not in args.figures:
             continue
         row: dict[str, Any] = {"figure": figure.name, "better": figure.better}
-        for side in SIDES:
+        for side in sides:
             picked = [figure.pick(r[side]) for r in rounds]
             values = [float(v) for v in picked if v is not None]
             row[side] = (
@@ -138,7 +150,7 @@ def summarize(
                 if values
                 else None
             )
-        ipy, stock = (row[s]["median"] if row[s] else None for s in SIDES)
+        ipy, stock = (row[s]["median"] if row[s] else None for s in sides)
         row["ratio"] = _ratio(figure.better, ipy, stock)
         row["digits"] = figure.digits
         rows.append(row)
@@ -152,11 +164,11 @@ def _cell(stats: dict[str, float] | None, digits: int) -> str:
     return f"{stats['median']:{f}} [{stats['min']:{f}}-{stats['max']:{f}}]"
 
 
-def print_table(rows: list[dict[str, Any]]) -> None:
-    print(f"{'figure':58} {'better':6} {'ipycomm median [min-max]':>28} "
-          f"{'stock median [min-max]':>28} {'ratio':>7}")  # fmt: skip
+def print_table(rows: list[dict[str, Any]], sides: tuple[str, str] = SIDES) -> None:
+    print(f"{'figure':58} {'better':6} {sides[0] + ' median [min-max]':>28} "
+          f"{sides[1] + ' median [min-max]':>28} {'ratio':>7}")  # fmt: skip
     for row in rows:
-        cells = [_cell(row[s], row["digits"]) for s in SIDES]
+        cells = [_cell(row[s], row["digits"]) for s in sides]
         ratio = row["ratio"]
         print(f"{row['figure']:58} {row['better'] or '-':6} {cells[0]:>28} {cells[1]:>28} "
               f"{(f'{ratio:.2f}x' if ratio else '-'):>7}")  # fmt: skip
