@@ -54,7 +54,7 @@ async function statusesAroundSlowMessage(page: any, seconds: number) {
   }, seconds);
 }
 
-test('a comm handler that runs long shows the kernel busy until it ends', async ({
+test('a comm handler that runs long shows the kernel busy until it ends @matrix', async ({
   page
 }) => {
   await page.notebook.createNew('status.ipynb');

@@ -13,7 +13,7 @@ for i in range(20000):
     comm.send({'action': 'push', 'i': i})
 print('done')`;
 
-test('a kernel pushing 20,000 messages loses none and hits no rate limit', async ({
+test('a kernel pushing 20,000 messages loses none and hits no rate limit @matrix', async ({
   page
 }) => {
   test.setTimeout(180000);

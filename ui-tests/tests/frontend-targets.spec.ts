@@ -15,7 +15,7 @@ import {
 import { COUNTER_JS, counter, counterCell, pyString } from './frontend';
 
 test.describe('frontend targets', () => {
-  test('a module defined from Python renders, and a click goes to the kernel and back', async ({
+  test('a module defined from Python renders, and a click goes to the kernel and back @matrix', async ({
     page
   }) => {
     const button = await counter(page, 'counter.ipynb');

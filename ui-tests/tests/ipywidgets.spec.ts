@@ -4,7 +4,9 @@
 import { expect, test } from '@jupyterlab/galata';
 import { expectKernel, runNewCell, setSource } from './helpers';
 
-test('an IntSlider renders, and both directions sync', async ({ page }) => {
+test('an IntSlider renders, and both directions sync @matrix', async ({
+  page
+}) => {
   await page.notebook.createNew('widgets.ipynb');
   await setSource(
     page,

@@ -60,7 +60,7 @@ function uploaderCell(size: number): string {
 }
 
 test.describe('large comm messages', () => {
-  test("a 30 MB message from JupyterLab's createComm().send reaches the kernel whole", async ({
+  test("a 30 MB message from JupyterLab's createComm().send reaches the kernel whole @matrix", async ({
     page
   }) => {
     await page.notebook.createNew('create-comm.ipynb');
@@ -73,7 +73,7 @@ test.describe('large comm messages', () => {
     );
   });
 
-  test('a 30 MB message from the kernel arrives whole in the page', async ({
+  test('a 30 MB message from the kernel arrives whole in the page @matrix', async ({
     page
   }) => {
     await page.notebook.createNew('from-kernel.ipynb');

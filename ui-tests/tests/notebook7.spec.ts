@@ -4,7 +4,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import { notebookJson, SEED_SLIDER } from './helpers';
 
-test('the seed slider renders and reaches the kernel in Notebook 7', async ({
+test('the seed slider renders and reaches the kernel in Notebook 7 @matrix', async ({
   page,
   baseURL,
   tmpPath

@@ -15,7 +15,9 @@ test.describe('simple_slider', () => {
     await expect(view.locator('.jp-ipycomm-slider-value')).toHaveText('128');
   });
 
-  test('arrow keys, Home and End reach the kernel', async ({ page }) => {
+  test('arrow keys, Home and End reach the kernel @matrix', async ({
+    page
+  }) => {
     const slider = await seedSlider(page, 'keys.ipynb');
     await slider.focus();
     await page.keyboard.press('ArrowRight');
