@@ -37,6 +37,9 @@ class CommManager(CommRegistry):
     #: How ``CommManager(kernel=k)`` reaches a kernel: set by the ipykernel adapter
     #: (:mod:`ipycomm.kernel.binding`); None where no adapter is loaded.
     transport_for_kernel: ClassVar[Callable[[Any], Transport] | None] = None
+    #: Marks a comm carried over from the stock layer closed without sending: set by the
+    #: ipycomm.kernel adapter, the only one that knows the stock comm's insides.
+    mark_stock_closed: ClassVar[Callable[[Any], None] | None] = None
 
     def __init__(self, transport: Transport | None = None, *, kernel: Any = None) -> None:
         super().__init__()
@@ -167,8 +170,8 @@ class CommManager(CommRegistry):
         reason = data.get("reason")
         if isinstance(comm, Comm):
             comm._closed_by_peer(reason if isinstance(reason, str) else None)
-        else:
-            comm._closed = True  # type: ignore[attr-defined]  # a carried-over comm
+        elif CommManager.mark_stock_closed is not None:
+            CommManager.mark_stock_closed(comm)  # a carried-over comm
         self.unregister_comm(comm)
         if self.chunks is not None:
             self.chunks.comm_closed(comm.comm_id)

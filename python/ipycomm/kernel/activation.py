@@ -5,7 +5,8 @@ built, without an import (docs/architecture.md, "Activation").
 ``ipykernel.ipkernel`` is imported. Each IPythonKernel built from then on gets ipycomm as soon
 as its ``__init__`` returns (:mod:`.construction`), unless turned off by ``IPYCOMM_ACTIVATE=0``
 in the environment or ``c.IPyComm.activate = False`` in the kernel's config. If installing
-fails, the kernel keeps the stock comm layer and its log says why.
+fails, or the kernel's ipykernel is older than 7.0, the kernel keeps the stock comm layer and
+its log says why, in one line (docs/compat.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import logging
 import os
 from typing import Any
 
+from ..compat.ipykernel import iopub_thread_class
+from ..compat.kernelcheck import Unsupported, supported
 from .construction import after_build, wrap_kernel_class
 from .install import install
 from .options import IPyComm, options_of
@@ -35,9 +38,8 @@ def activate(ipkernel_module: Any) -> None:
     wrap_kernel_class(ipkernel_module.IPythonKernel)
     # Before the kernel app builds its IOPub thread: count who subscribes to iopub from the
     # first subscriber on (docs/flow-control.md §6).
-    from ipykernel import iostream
-
-    hook_iopub_class(iostream.IOPubThread)
+    if supported():
+        hook_iopub_class(iopub_thread_class())
 
 
 def _activate_in(kernel: Any) -> None:
@@ -47,6 +49,8 @@ def _activate_in(kernel: Any) -> None:
             logger.info("ipycomm: not activated (c.IPyComm.activate = False)")
             return
         install(kernel)
+    except Unsupported:
+        pass  # the check said why in the kernel's log
     except Exception as err:
         logger.warning(
             "ipycomm: not activated, the kernel runs on the stock comm layer (%s: %s)",

@@ -13,6 +13,7 @@ import weakref
 from typing import Any
 
 from ..comm import Comm
+from ..compat.ipykernel import mark_stock_comm_closed
 from ..manager import CommManager
 from ..transport import Transport
 from .transport import KernelTransport
@@ -48,3 +49,4 @@ def host_for_kernel(kernel: Any) -> CommManager:
 
 Comm.host_for_kernel = host_for_kernel
 CommManager.transport_for_kernel = transport_for_kernel
+CommManager.mark_stock_closed = mark_stock_comm_closed

@@ -6,6 +6,8 @@ thousands: those statuses were not flow-controlled, filled the iopub socket's qu
 slow client (1,000 messages) and made it drop other messages, the cell's own ``idle``
 included. So a credit is recognised from its header frame and handed to its handler before
 ipykernel's control dispatch, which still serves every other control request as before.
+Without that dispatcher (``compat.wrap_process_control``), credits go through the control
+dispatch table, statuses and all.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..compat import ipykernel as compat
 from ..flow.wire import CREDIT_MSG_TYPE
 
 log = logging.getLogger("ipycomm")
@@ -24,17 +27,20 @@ _MARK = b'"%s"' % CREDIT_MSG_TYPE.encode()
 Handler = Callable[[Any, Any, dict[str, Any]], None]
 
 
-def take_credits_quietly(kernel: Any, handle_credit: Handler) -> None:
-    """Route credits past ipykernel's ``process_control`` (and its statuses) to
-    ``handle_credit``; any other control message goes to ipykernel as before."""
-    process_control = kernel.process_control
+def take_credits_quietly(kernel: Any, handle_credit: Handler) -> bool:
+    """Route credits past ipykernel's control dispatcher (and its statuses) to
+    ``handle_credit``; any other control message goes to ipykernel as before. False when the
+    kernel has no such dispatcher."""
 
-    @functools.wraps(process_control)
-    async def process_control_or_credit(msg: Any) -> None:
-        if not _take_credit(kernel, msg, handle_credit):
-            await process_control(msg)
+    def wrap(process_control: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(process_control)
+        async def process_control_or_credit(msg: Any) -> None:
+            if not _take_credit(kernel, msg, handle_credit):
+                await process_control(msg)
 
-    kernel.process_control = process_control_or_credit
+        return process_control_or_credit
+
+    return compat.wrap_process_control(kernel, wrap)
 
 
 def _take_credit(kernel: Any, frames: Any, handle_credit: Handler) -> bool:

@@ -5,18 +5,24 @@ After :func:`install`, ``kernel.comm_manager`` is an ipycomm :class:`CommManager
 comm_open, comm_msg, comm_close and comm_info_request handlers route to it, and
 ``comm.create_comm()`` / ``comm.get_comm_manager()`` return ipycomm objects while that kernel is
 the running one, so ipywidgets and every other ``comm`` user run on it. Installing either
-succeeds or leaves the kernel as it was.
+succeeds or leaves the kernel as it was. The kernel is checked first, once
+(:mod:`ipycomm.compat.kernelcheck`): a feature whose ipykernel private is missing is off, and
+an ipykernel older than 7.0 keeps the stock layer, each with one line in the kernel's log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..comm import Comm
+from ..compat import ipykernel as compat
+from ..compat.kernelcheck import Unsupported, check
 from ..flow.outbox import Outbox
 from ..flow.wire import CREDIT_MSG_TYPE
 from ..manager import CommManager
@@ -45,7 +51,7 @@ def running_kernel() -> Any:
         return Kernel.instance()
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell._instance if InteractiveShell.initialized() else None
+    shell = InteractiveShell.instance() if InteractiveShell.initialized() else None
     return getattr(shell, "kernel", None)
 
 
@@ -63,7 +69,8 @@ def install(kernel: Any = None) -> CommManager:
 
     Idempotent: a kernel that already runs ipycomm keeps its manager. Targets and comms that
     were registered with the previous manager are carried over.
-    Raises RuntimeError when there is no kernel to install into.
+    Raises RuntimeError when there is no kernel to install into, and :class:`Unsupported` (a
+    RuntimeError) when ipycomm cannot run on it (its log says why, once).
     """
     with _install_lock:
         kernel = kernel if kernel is not None else running_kernel()
@@ -72,8 +79,10 @@ def install(kernel: Any = None) -> CommManager:
                 "ipycomm needs a running IPython kernel (none runs in this process). "
                 "Outside a kernel, give Comm and CommManager a transport explicitly."
             )
-        wrap_kernel_class(_ipython_kernel_class(kernel))
         current = getattr(kernel, "comm_manager", None)
+        if not isinstance(current, CommManager):
+            check(kernel)
+        wrap_kernel_class(_ipython_kernel_class(kernel))
         manager = current if isinstance(current, CommManager) else _switch(kernel, current)
         _provide_comm_package()
         return manager
@@ -87,7 +96,7 @@ def _ipython_kernel_class(kernel: Any) -> Any:
 
 def _switch(kernel: Any, current: Any) -> CommManager:
     """Replace the kernel's comm layer; on failure, put back everything that was changed."""
-    saved = _snapshot(kernel)
+    saved = compat.snapshot(kernel)
     try:
         transport = KernelTransport(kernel, limits_of(kernel))
         transport.outbox.readers.forget_after = options_of(kernel).forget_reader_after
@@ -99,40 +108,9 @@ def _switch(kernel: Any, current: Any) -> CommManager:
         _hook_kernel(kernel, manager, transport)
         return manager
     except BaseException:
-        _restore(kernel, saved)
+        kernel.comm_manager = current
+        compat.restore(kernel, saved)
         raise
-
-
-def _snapshot(kernel: Any) -> dict[str, Any]:
-    thread = getattr(kernel, "iopub_thread", None)
-    return {
-        "comm_manager": getattr(kernel, "comm_manager", None),
-        "shell": dict(kernel.shell_handlers),
-        "control": dict(getattr(kernel, "control_handlers", None) or {}),
-        "status": kernel.__dict__.get("_publish_status_and_flush"),
-        "send": None if thread is None else thread.__dict__.get("_really_send"),
-        "control_dispatch": kernel.__dict__.get("process_control"),
-    }
-
-
-def _restore(kernel: Any, saved: dict[str, Any]) -> None:
-    kernel.comm_manager = saved["comm_manager"]
-    kernel.shell_handlers.clear()
-    kernel.shell_handlers.update(saved["shell"])
-    control = getattr(kernel, "control_handlers", None)
-    if isinstance(control, dict):
-        control.clear()
-        control.update(saved["control"])
-    for owner, name, value in (
-        (kernel, "_publish_status_and_flush", saved["status"]),
-        (kernel, "process_control", saved["control_dispatch"]),
-        (getattr(kernel, "iopub_thread", None), "_really_send", saved["send"]),
-    ):
-        if owner is not None and name in owner.__dict__:
-            if value is None:
-                del owner.__dict__[name]
-            else:
-                owner.__dict__[name] = value
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -141,24 +119,27 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def install_if_in_kernel() -> None:
-    """Install on import when imported inside a kernel; do nothing elsewhere."""
+    """Install on import when imported inside a kernel; do nothing elsewhere, or where
+    ipycomm cannot run (the kernel's log says why)."""
     if running_kernel() is not None:
-        install()
+        with contextlib.suppress(Unsupported):
+            install()
 
 
 def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) -> None:
+    shell = compat.shell_dispatch(kernel)
+    assert shell is not None  # the check made sure
     for msg_type in _HANDLED:
-        kernel.shell_handlers[msg_type] = getattr(manager, msg_type)
+        shell[msg_type] = getattr(manager, msg_type)
     _drain_before_idle(kernel, transport.outbox)
-    control = getattr(kernel, "control_handlers", None)
-    if isinstance(control, dict):
+    control = compat.control_dispatch(kernel)
+    if control is not None:
         # The control channel also answers comm_info_request, and takes credits: it is served
         # even while a cell runs, which is when credits matter most.
         if "comm_info_request" in control:
             control["comm_info_request"] = manager.comm_info_request
         control[CREDIT_MSG_TYPE] = transport.handle_credit
-    if callable(getattr(kernel, "process_control", None)):
-        take_credits_quietly(kernel, transport.handle_credit)
+    take_credits_quietly(kernel, transport.handle_credit)
     _route_kernel_log(kernel)
     skip_empty_flushes(kernel)
 
@@ -172,15 +153,17 @@ def _drain_before_idle(kernel: Any, outbox: Outbox) -> None:
     after the drain started (say, by a thread that streams all the time) are not waited for,
     and other requests (kernel_info, completion) never wait for comm messages.
     """
-    publish_status = kernel._publish_status_and_flush
 
-    @functools.wraps(publish_status)
-    def publish_status_after_drain(status: str, channel: str, *args: Any, **kwargs: Any) -> Any:
-        if status == "idle" and channel == "shell" and request_type(kernel) in _DRAINED:
-            outbox.drain()
-        return publish_status(status, channel, *args, **kwargs)
+    def wrap(publish_status: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(publish_status)
+        def publish_status_after_drain(status: str, channel: str, *args: Any, **kw: Any) -> Any:
+            if status == "idle" and channel == "shell" and request_type(kernel) in _DRAINED:
+                outbox.drain()
+            return publish_status(status, channel, *args, **kw)
 
-    kernel._publish_status_and_flush = publish_status_after_drain
+        return publish_status_after_drain
+
+    compat.wrap_publish_status(kernel, wrap)
 
 
 def _provide_comm_package() -> None:

@@ -1,11 +1,13 @@
-"""Sending on a running ipykernel's iopub channel: the only code that knows the kernel's IOPub
-thread and its private ``_really_send``.
+"""Sending on a running ipykernel's iopub channel, from its IOPub thread (whose privates
+:mod:`ipycomm.compat.ipykernel` names).
 
 :class:`IOPubSender` is the outbox's sending thread (:class:`ipycomm.flow.sender.Sender`):
 flushes run on the IOPub thread, and a lone message is serialized on its caller's thread and
 handed to the IOPub thread in one hop, as the stock comm layer does.
 :meth:`IOPubSender.hold_output_behind` makes the kernel's own output (prints, displays,
 statuses) wait behind the comm messages that the outbox still holds, so it cannot overtake them.
+Without the IOPub thread's own send (``compat.really_send``), output is not held and a lone
+message goes out through the kernel's stock iopub socket (docs/compat.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..compat import ipykernel as compat
 from ..flow.wire import Wire
 
 #: What decides whether the kernel's own output waits: ``(send, size, describe) -> held``.
@@ -32,7 +35,7 @@ class IOPubSender:
         self._session_lock = threading.Lock()
         thread = self._thread
         #: The IOPub thread's own send, which ours must call even once it is wrapped.
-        self._really_send: Callable[..., None] | None = getattr(thread, "_really_send", None)
+        self._really_send = None if thread is None else compat.really_send(thread)
 
     def hold_output_behind(self, hold_behind: HoldBehind) -> None:
         """Make every other message the IOPub thread sends (streams, displays, statuses, even
@@ -41,34 +44,38 @@ class IOPubSender:
         parent's msg_id."""
         thread, really_send = self._thread, self._really_send
         if thread is None or really_send is None:
-            return  # no IOPub thread (an in-process kernel): everything is sent inline
+            return  # no IOPub thread (in-process) or no send of its own: nothing is held
 
         def send_in_order(msg: Any, *args: Any, **kwargs: Any) -> None:
             def send() -> None:
                 really_send(msg, *args, **kwargs)
 
             # Off the IOPub thread (it stopped, or a forked child): nothing to keep order with.
-            if threading.current_thread() is not thread.thread or not hold_behind(
+            if not compat.on_iopub_thread(thread) or not hold_behind(
                 send, _size(msg), lambda: describe(msg)
             ):
                 send()
 
-        thread._really_send = send_in_order
+        compat.replace_really_send(thread, send_in_order)
 
     @property
     def _thread(self) -> Any:
-        return getattr(self._kernel, "iopub_thread", None)
+        return compat.iopub_thread_of(self._kernel)
 
     def send(self, wire: Wire, on_sent: Callable[[], None] | None) -> None:
         thread = self._thread
         if thread is None:
-            socket = self._kernel.iopub_socket
-        elif threading.current_thread() is thread.thread:
-            socket = thread.socket  # a flush: the PUB socket is ours to use
+            socket = compat.stock_socket(self._kernel)
+        elif compat.on_iopub_thread(thread):
+            socket = compat.pub_socket(thread)  # a flush: the PUB socket is ours to use
+        elif self._really_send is None:
+            # The stock path: ipykernel's socket hands the frames to the IOPub thread, and
+            # ``on_sent`` is scheduled there after them.
+            socket = compat.stock_socket(self._kernel)
         else:
             # The fast path, from the caller's thread: serialize here, send on the IOPub
             # thread (as the stock comm layer does), and say so there, in one hop.
-            socket = _ScheduledSocket(thread, self._really_send or thread._really_send, on_sent)
+            socket = _ScheduledSocket(thread, self._really_send, on_sent)
             on_sent = None
         with self._session_lock:
             self._kernel.session.send(
@@ -81,32 +88,27 @@ class IOPubSender:
                 buffers=wire.buffers,
             )
         if on_sent is not None:
-            on_sent()
+            if thread is None or compat.on_iopub_thread(thread):
+                on_sent()
+            else:
+                compat.schedule(thread, on_sent)
 
     def schedule(self, f: Callable[[], None]) -> None:
         thread = self._thread
         if thread is None:
             f()
         else:
-            thread.schedule(f)
+            compat.schedule(thread, f)
 
     def schedule_later(self, delay: float, f: Callable[[], None]) -> None:
         thread = self._thread
         if thread is None:
             return  # no sending thread, so every flush already ran inline
-        # Through the IOPub thread's event queue, like every other send, so the call can never
-        # overtake a message sent before it.
-        loop = thread.io_loop
-        loop.add_callback(lambda: loop.call_later(delay, lambda: self.schedule(f)))
+        compat.schedule_later(thread, delay, f)
 
     def may_block(self) -> bool:
         # The IOPub thread sends and the control thread takes credits: neither may wait.
-        current = threading.current_thread()
-        for name in ("iopub_thread", "control_thread"):
-            thread = getattr(self._kernel, name, None)
-            if thread is not None and current is getattr(thread, "thread", thread):
-                return False
-        return True
+        return threading.current_thread() not in compat.threads_that_never_wait(self._kernel)
 
 
 class _ScheduledSocket:
@@ -130,7 +132,7 @@ class _ScheduledSocket:
                 if on_sent is not None:
                     on_sent()
 
-        thread.schedule(send)
+        compat.schedule(thread, send)
 
 
 def describe(frames: Any) -> tuple[str, str | None]:

@@ -7,7 +7,9 @@ py-spy profile, benchmarks/RESULTS.md). A comm request has no reply, and everyth
 on iopub (its messages, the idle status) goes through the iopub thread in order, so an empty
 flush orders nothing. The flush is skipped only then: while a comm request is handled, and
 the stream holds no text, has no flush pending and echoes to no terminal. Anything printed, by
-the handler or a subprocess, is flushed before the idle status exactly as before.
+the handler or a subprocess, is flushed before the idle status exactly as before. Whether a
+stream is empty is read from ipykernel's OutStream privates (:mod:`ipycomm.compat.ipykernel`):
+without them, every flush runs.
 """
 
 from __future__ import annotations
@@ -17,20 +19,17 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..compat import ipykernel as compat
+
 #: Requests that get no reply on the shell channel: nothing waits for their flush.
 _COMM_REQUESTS = frozenset({"comm_open", "comm_msg", "comm_close"})
-_STATE = ("_buffers", "_flush_pending", "_subprocess_flush_pending", "echo")
 
 
 def skip_empty_flushes(kernel: Any) -> None:
     """Make the kernel's own stdout and stderr streams skip empty flushes in comm requests."""
     for stream in (sys.stdout, sys.stderr):
-        if _is_outstream(stream) and not getattr(stream.flush, "_ipycomm", False):
+        if compat.is_outstream(stream) and not getattr(stream.flush, "_ipycomm", False):
             stream.flush = _lean_flush(kernel, stream)  # type: ignore[method-assign]
-
-
-def _is_outstream(stream: Any) -> bool:
-    return stream is not None and all(hasattr(stream, name) for name in _STATE)
 
 
 def _lean_flush(kernel: Any, stream: Any) -> Callable[[], None]:
@@ -38,17 +37,12 @@ def _lean_flush(kernel: Any, stream: Any) -> Callable[[], None]:
 
     @functools.wraps(flush)
     def flush_unless_empty_in_comm_request() -> None:
-        if _empty(stream) and request_type(kernel) in _COMM_REQUESTS:
+        if compat.outstream_empty(stream) and request_type(kernel) in _COMM_REQUESTS:
             return
         flush()
 
     flush_unless_empty_in_comm_request._ipycomm = True  # type: ignore[attr-defined]
     return flush_unless_empty_in_comm_request
-
-
-def _empty(stream: Any) -> bool:
-    pending = stream._buffers or stream._flush_pending or stream._subprocess_flush_pending
-    return not pending and stream.echo is None
 
 
 def request_type(kernel: Any) -> str | None:

@@ -19,6 +19,7 @@ from ..chunks.incoming import Incoming
 from ..chunks.limits import Limits
 from ..chunks.outgoing import transfer_of
 from ..chunks.pacer import Pacer
+from ..compat import ipykernel as compat
 from ..flow.coalesce import update_keys
 from ..flow.outbox import Outbox
 from ..flow.wire import Queued, parse_credit
@@ -170,7 +171,7 @@ class KernelTransport:
         """ipykernel >= 7 reads every shell message on its shell-channel thread first, and
         ipycomm takes answers there (``Comm._reply_subshell_for``); a kernel without that
         thread (in-process kernels) handles them on its main thread only."""
-        if getattr(self.kernel, "shell_channel_thread", None) is not None:
+        if compat.has_shell_channel_thread(self.kernel):
             return True
         return thread is not threading.main_thread()
 

@@ -1,5 +1,5 @@
-"""Counting the kernel's iopub subscribers: the only code that knows ipykernel's XPUB listener
-(``IOPubThread._setup_xpub_listener``, ``_xpub_stream``, ``_handle_subscription``).
+"""Counting the kernel's iopub subscribers through ipykernel's XPUB listener (whose privates
+:mod:`ipycomm.compat.ipykernel` names).
 
 ipykernel 7 publishes iopub on an XPUB socket and reads its subscription events to send
 ``iopub_welcome`` messages. :func:`hook_iopub_class` wraps the listener's set-up, so that every
@@ -7,16 +7,17 @@ IOPub thread built from then on reports every event (``XPUB_VERBOSER``) to a
 :class:`~ipycomm.flow.subscribers.Subscribers`, and passes ipykernel exactly the events a stock
 socket would have reported: its welcome messages stay as they were. It must run before the
 kernel's IOPub thread is built (activation does, on import of ipykernel); a thread built
-before has no count, and the kernel then publishes the plain protocol only.
+before, or one whose listener is missing, has no count, and the kernel then publishes the
+plain protocol only.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..compat import ipykernel as compat
 from ..flow.subscribers import CountedScope, Subscribers
 
 log = logging.getLogger("ipycomm")
@@ -26,29 +27,26 @@ _ATTR = "_ipycomm_subscribers"
 
 
 def hook_iopub_class(thread_class: Any) -> None:
-    """Make every IOPub thread of ``thread_class`` built from now on count its subscribers."""
-    setup = getattr(thread_class, "_setup_xpub_listener", None)
-    if setup is None or getattr(setup, "_ipycomm", False):
-        return
+    """Make every IOPub thread of ``thread_class`` built from now on count its subscribers
+    (nothing, when the class has no XPUB listener to wrap: the kernel's check says so)."""
+    compat.wrap_xpub_setup(thread_class, _count_subscriptions_safely)
 
-    def setup_counting(thread: Any) -> None:
-        setup(thread)
-        try:
-            _count_subscriptions(thread)
-        except Exception as err:  # the stock listener stays; the count is just unknown
-            log.warning("ipycomm: cannot count iopub subscribers (%s); plain protocol only", err)
 
-    setup_counting._ipycomm = True  # type: ignore[attr-defined]
-    thread_class._setup_xpub_listener = setup_counting
+def _count_subscriptions_safely(thread: Any) -> None:
+    try:
+        _count_subscriptions(thread)
+    except Exception as err:  # the stock listener stays; the count is just unknown
+        log.warning("ipycomm: cannot count iopub subscribers (%s); plain protocol only", err)
 
 
 def _count_subscriptions(thread: Any) -> None:
     import zmq  # here: ``import ipycomm`` works where zmq cannot be imported
 
-    stream = getattr(thread, "_xpub_stream", None)
-    if stream is None:
+    listener = compat.xpub_listener(thread)
+    if listener is None:
         return  # not an XPUB socket (an in-process kernel, ipyparallel): nothing to count
-    socket, stock_handler = thread.socket, thread._handle_subscription
+    stream, stock_handler = listener
+    socket = compat.pub_socket(thread)
     socket.setsockopt(zmq.XPUB_VERBOSER, 1)
     subscribers = Subscribers()
 
@@ -64,13 +62,13 @@ def _count_subscriptions(thread: Any) -> None:
 def _drainer(thread: Any, on_events: Callable[[list[bytes]], None]) -> Callable[[], None]:
     import zmq
 
-    socket = thread.socket
+    socket = compat.pub_socket(thread)
 
     def drain() -> None:
         """Count the events already waiting, so that a subscriber that came in since the last
         look is known before the next envelope goes out. Reading the socket also moves every
         subscription that reached it into its filter, where the next send would find it."""
-        if threading.current_thread() is not thread.thread:
+        if not compat.on_iopub_thread(thread):
             return  # the socket belongs to the IOPub thread
         while True:
             try:
@@ -87,8 +85,7 @@ def _drainer(thread: Any, on_events: Callable[[list[bytes]], None]) -> Callable[
 def scope_of(kernel: Any) -> CountedScope:
     """The wire scope of a kernel's iopub: counted if its IOPub thread was hooked, else
     unknown (plain protocol only)."""
-    thread = getattr(kernel, "iopub_thread", None)
-    hooked = getattr(thread, _ATTR, None)
+    hooked = getattr(compat.iopub_thread_of(kernel), _ATTR, None)
     if hooked is None:
         return CountedScope(None, lambda: None)
     subscribers, drain = hooked
