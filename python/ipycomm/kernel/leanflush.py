@@ -46,7 +46,15 @@ def _lean_flush(kernel: Any, stream: Any) -> Callable[[], None]:
 
 
 def request_type(kernel: Any) -> str | None:
-    """The msg_type of the shell request this thread (or task) is handling."""
-    header = (kernel.get_parent("shell") or {}).get("header") or {}
+    """The msg_type of the shell request this thread (or task) is handling, or None.
+
+    ipykernel 7.0 raises LookupError on a thread that never handled a shell request (the
+    control thread flushes after every control request); later versions give the main one's.
+    """
+    try:
+        parent = kernel.get_parent("shell")
+    except LookupError:
+        return None
+    header = (parent or {}).get("header") or {}
     msg_type = header.get("msg_type")
     return msg_type if isinstance(msg_type, str) else None
