@@ -38,7 +38,8 @@ module.exports = {
       reuseExistingServer: false
     },
     {
-      command: '../.venv/bin/jupyter lab --config jupyter_server_gateway_config.py',
+      command:
+        '../.venv/bin/jupyter lab --config jupyter_server_gateway_config.py',
       url: 'http://127.0.0.1:8891/lab',
       timeout: 120 * 1000,
       reuseExistingServer: false
