@@ -10,9 +10,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "python" / "ipycomm"
 COMPAT = PACKAGE / "compat"
-#: Folders that may touch privates: compat itself, and the server edges until their
-#: jupyter_server privates move to compat/jupyter_server.py (then drop "edges" here).
-EXEMPT = ("compat", "edges", "labextension")
+#: Folders that may touch privates: compat itself (and the built labextension, not Python).
+EXEMPT = ("compat", "labextension")
 #: Our own objects' attributes may share a name with a private of another package.
 OWN = {"self", "cls"}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from ..compat import jupyter_server as compat
 from .websocket import set_participant
 
 
@@ -30,7 +31,7 @@ def mark_activity_watchers(kernels: Any, log: Any) -> None:
 
 def _mark_activity_stream(kernels: Any, kernel_id: str, log: Any) -> None:
     kernel = kernels.get_kernel(kernel_id)
-    stream = getattr(kernel, "_activity_stream", None)
+    stream = compat.activity_stream(kernel)
     if stream is None or getattr(stream, "socket", stream).closed:
         return  # a kernel manager that does not watch this way (a gateway's)
     set_participant(stream, True)

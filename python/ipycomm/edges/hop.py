@@ -30,6 +30,7 @@ from jupyter_client.jsonutil import json_default
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
 from tornado.websocket import WebSocketClosedError
 
+from ..compat import jupyter_server as compat
 from ..flow.wire import CREDIT_MSG_TYPE
 from .frames import credit_in
 
@@ -83,7 +84,7 @@ class GatewayHop(_Base):
         """Stock's loop (and its reconnection), reading through :func:`tune`."""
         if self.ws is not None:
             tune(self.ws)
-        await super()._read_messages()  # type: ignore[no-untyped-call]
+        await compat.read_messages(GatewayHop, self)
 
     def disconnect(self) -> None:  # type: ignore[override]
         if self.participant:
@@ -113,12 +114,7 @@ def tune(ws: Any) -> None:
     Stock's read loop turns every bytes message into text. The socket's ``read_message`` is
     wrapped so that a binary frame comes out as :class:`_Binary`, a str that keeps its bytes and
     decodes nothing; the hop's ``handle_outgoing_message`` then writes it as binary."""
-    params = getattr(ws, "params", None)
-    if params is not None:
-        params.max_message_size = MAX_GATEWAY_MESSAGE
-    protocol = getattr(ws, "protocol", None)
-    if protocol is not None:
-        protocol.set_nodelay(True)
+    compat.tune_client_websocket(ws, MAX_GATEWAY_MESSAGE)
     if getattr(ws.read_message, "_ipycomm", False):
         return
     read = ws.read_message

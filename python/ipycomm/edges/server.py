@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..compat import jupyter_server as compat
 from ..flow.wire import CREDIT_MSG_TYPE
 from .activity import mark_activity_watchers
 from .hop import hop_class
@@ -36,16 +37,20 @@ def install(settings: dict[str, Any], kernels: Any, log: Any) -> None:
     untracked = list(getattr(kernels, "untracked_message_types", []))
     if CREDIT_MSG_TYPE not in untracked:
         kernels.untracked_message_types = [*untracked, CREDIT_MSG_TYPE]
-    _install_connection_class(settings, log)
+    _install_connection_class(settings, log, compat.check(log))
     mark_activity_watchers(kernels, log)
 
 
-def _install_connection_class(settings: dict[str, Any], log: Any) -> None:
+def _install_connection_class(
+    settings: dict[str, Any], log: Any, off: set[str] | frozenset[str] = frozenset()
+) -> None:
+    """Extend the configured connection class; ``off`` names the features jupyter_server lacks
+    the privates of (:func:`ipycomm.compat.jupyter_server.check`)."""
     current: Any = settings.get(_SETTING)
     ours = participating_class(current)
     if ours is not None:
         what = "send without Nagle delay (TCP_NODELAY) and know whether their page takes part"
-    elif (ours := hop_class(current)) is not None:
+    elif "gateway hop" not in off and (ours := hop_class(current)) is not None:
         what = "relay binary frames and large messages to the gateway without Nagle delay"
     else:
         log.warning(

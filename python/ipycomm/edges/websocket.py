@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import zmq
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
+from ..compat import jupyter_server as compat
 from ..flow.wire import CREDIT_MSG_TYPE, PARTICIPANT_TOPIC
 from .frames import V1_PROTOCOL, credit_in, is_flow_controlled
 
@@ -79,8 +80,7 @@ class IPyCommConnection(_Base):
             msg["header"] = self.get_part("header", msg["header"], msg_list)  # type: ignore[no-untyped-call]
             if msg["header"].get("msg_type") in _COMM_TYPES and is_flow_controlled(msg_list[2]):
                 return False
-        limited: bool = super()._limit_rate(channel, msg, msg_list)  # type: ignore[no-untyped-call]
-        return limited
+        return compat.limit_rate(IPyCommConnection, self, channel, msg, msg_list)
 
     def disconnect(self) -> Any:
         if self.participant:
