@@ -7,6 +7,9 @@ beside it gets every message whole, as stock sends it."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -155,3 +158,20 @@ def test_a_gateway_websocket_that_opens_after_its_page_left_is_closed() -> None:
 
     socket, hop = asyncio.run(run())
     assert socket.closed and hop.disconnected and hop.ws is None
+
+
+@pytest.mark.parametrize(("activate", "joined"), [("1", "True"), ("0", "False")])
+def test_ipycomm_joins_a_kernel_gateway_started_from_its_environment(
+    activate: str, joined: str
+) -> None:
+    """ipycomm.pth hooks kernel_gateway.gatewayapp as it hooks ipykernel: no configuration,
+    and IPYCOMM_ACTIVATE=0 in the gateway's environment keeps it out."""
+    code = (
+        "import kernel_gateway.gatewayapp as app\n"
+        "print(getattr(app.KernelGatewayApp.init_webapp, '_ipycomm', False))"
+    )
+    env = {**os.environ, "IPYCOMM_ACTIVATE": activate}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == joined
