@@ -1,7 +1,8 @@
 /**
  * Galata configuration: JupyterLab on 127.0.0.1:8888, Debian's Chromium (no browser downloads here).
  * The server is the JupyterLab of .venv (through PATH), or of IPYCOMM_UI_VENV when it is set:
- * scripts/ui-test-matrix runs the core specs against other JupyterLab versions that way.
+ * scripts/ui-test-matrix runs the core specs against other JupyterLab versions that way, each
+ * with its own Galata (ui-tests/matrix/).
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -10,7 +11,8 @@ const venv = process.env.IPYCOMM_UI_VENV;
 module.exports = {
   ...baseConfig,
   // The collaboration specs (./rtc) need their own server: playwright.rtc.config.js.
-  testDir: './tests',
+  // scripts/ui-test-matrix points IPYCOMM_UI_TESTS at a copy beside another Galata version.
+  testDir: process.env.IPYCOMM_UI_TESTS ?? './tests',
   timeout: 120000,
   retries: 0,
   workers: 1,

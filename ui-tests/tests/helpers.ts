@@ -8,9 +8,12 @@ import { Locator } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** The repository; scripts/ui-test-matrix runs a copy of these specs from ui-tests/matrix/. */
+const REPO = process.env.IPYCOMM_REPO ?? path.join(__dirname, '..', '..');
+
 /** The seed's SimpleSlider example, verbatim except for `from ipycomm import Comm`. */
 export const SEED_SLIDER = fs.readFileSync(
-  path.join(__dirname, '..', '..', 'tests', 'seed_slider.py'),
+  path.join(REPO, 'tests', 'seed_slider.py'),
   'utf-8'
 );
 

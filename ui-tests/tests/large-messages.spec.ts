@@ -121,8 +121,18 @@ test.describe('large comm messages', () => {
       })
       .toEqual({ data: { n: 2 }, size: 30_000_000, hex: expected });
     // 1 MiB chunks by default: 29 of them (the JSON part makes the payload a little longer).
+    // A kernel that cannot count its iopub readers (ipykernel 7.0 and 7.1 publish on a plain
+    // PUB socket; README "Versions") sends it whole, as the stock stack does.
+    const probe = await runNewCell(
+      page,
+      'from ipycomm.compat import kernelcheck\n' +
+        "print('iopub subscriber count' in kernelcheck.check(get_ipython().kernel))"
+    );
+    const whole = (await page.notebook.getCellTextOutput(probe))
+      ?.join('')
+      .trim();
     expect(await page.evaluate(() => (window as any).ipycommChunksSeen)).toBe(
-      29
+      whole === 'True' ? 0 : 29
     );
   });
 
