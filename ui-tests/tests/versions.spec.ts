@@ -2,7 +2,8 @@
  * The versions under test (README "Versions"): JupyterLab and ipykernel are inside ipycomm's
  * tested range, exactly the ones scripts/ui-test-matrix installed when it names them
  * (IPYCOMM_EXPECT_LAB, IPYCOMM_EXPECT_IPYKERNEL), and JupyterLab shares every package the
- * labextension consumes without an "Unsatisfied version" warning for ipycomm's ranges.
+ * labextension consumes without an "Unsatisfied version" warning for ipycomm's ranges (but for
+ * a pre-release, which no semver range admits).
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { runCell } from './helpers';
@@ -67,8 +68,10 @@ test('JupyterLab shares every package ipycomm consumes, with no version warning 
   const ours = await consumed(page);
   expect(ours.length).toBeGreaterThan(0);
   const warnings: string[] = [];
+  // A semver range admits no pre-release, so a pre-release JupyterLab (4.7.0-alpha.2) is
+  // warned about whatever the range; it still shares its one copy, which is what matters.
   page.on('console', message => {
-    if (message.text().includes('Unsatisfied version')) {
+    if (/Unsatisfied version [^ -]+ from/.test(message.text())) {
       warnings.push(message.text());
     }
   });
