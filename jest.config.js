@@ -1,13 +1,20 @@
 /**
  * Unit tests for src/, in src/__tests__/ (one folder per subsystem, like src/).
  *
- * The kernel, chunks, util, outputs and inspector logic runs in node, which keeps it free of the DOM.
+ * The kernel, chunks, compat, util, outputs and inspector logic runs in node, which keeps it free of the DOM.
  * The comm model looks its target up in the widget table (src/widgets/index.ts), whose views
  * load @lumino/widgets, which needs a DOM as soon as it is imported: so every other spec (the
  * model layer and the widgets) runs in jsdom. Both still run without a kernel, since those
  * modules take their dependencies as arguments.
  */
-const NODE_FOLDERS = ['kernel', 'util', 'outputs', 'inspector', 'chunks'];
+const NODE_FOLDERS = [
+  'kernel',
+  'util',
+  'outputs',
+  'inspector',
+  'chunks',
+  'compat'
+];
 
 const common = {
   rootDir: __dirname,

@@ -10,6 +10,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { KernelConnection } from '@jupyterlab/services';
 import { addCommands } from './app/commands';
 import { documentStatesFor } from './app/documents';
 import { inspectorOpener } from './app/inspector';
@@ -37,6 +38,7 @@ import {
 } from './widgets';
 import { IWidgetRegistry } from './widgets/registry';
 import { untrackCommStatuses } from './kernel/commstatus';
+import { quietStatusesPossible } from './compat';
 
 /** What happens on each kernel connection: comms, kernel loss, the kernel's definitions. */
 function kernelEvents(manager: CommManager): IKernelEvents {
@@ -62,7 +64,9 @@ function activate(
   consoles: IConsoleTracker | null,
   palette: ICommandPalette | null
 ): IWidgetRegistry {
-  untrackCommStatuses(PageConfig);
+  if (quietStatusesPossible(KernelConnection)) {
+    untrackCommStatuses(PageConfig);
+  }
   const trackers: ITrackers = { notebooks, consoles };
   const manager = new CommManager({ cells: () => allCells(trackers) });
   const events = kernelEvents(manager);

@@ -4,12 +4,14 @@
  * websocket) and `_handleMessage` (where every message from the kernel is routed, in order)
  * are wrapped, so ipywidgets, anywidget or `kernel.createComm` need no change.
  *
- * Both are private members of @jupyterlab/services' KernelConnection (checked with 7.x): when
- * they are missing, messages go whole, as they would without ipycomm, with one warning.
+ * Both are private members of @jupyterlab/services' KernelConnection, reached through
+ * src/compat: when they are missing, messages go whole, as they would without ipycomm (the
+ * connection's check warns once).
  */
 import { KernelMessage } from '@jupyterlab/services';
 import type { Kernel } from '@jupyterlab/services';
 import { UUID } from '@lumino/coreutils';
+import { IMessagePath, messagePathOf, setMessagePath } from '../compat';
 import type { CommReader } from '../kernel/reader';
 import { CHUNK_KEY, seqOf } from '../kernel/protocol';
 import { isStaleClose } from '../kernel/staleclose';
@@ -23,26 +25,8 @@ import { transfers as pageTransfers, Transfers } from './transfers';
 
 type Message = KernelMessage.IMessage;
 
-/** The private members of a KernelConnection that chunking wraps. */
-interface IWrappable {
-  _sendMessage(msg: Message, queue?: boolean): void;
-  _handleMessage(msg: Message): Promise<void>;
-}
-
-/** Whether chunking can be put into this connection. */
-export function canChunk(kernel: unknown): kernel is IWrappable {
-  const k = kernel as Partial<IWrappable>;
-  return (
-    typeof k._sendMessage === 'function' &&
-    typeof k._handleMessage === 'function'
-  );
-}
-
 /** Statuses after which the kernel process that chunks were for is gone. */
 const GONE = new Set(['restarting', 'autorestarting', 'dead']);
-
-/** The one warning for connections that cannot be wrapped (say, a JupyterLab with new internals). */
-let warnedUnwrappable = false;
 
 /**
  * Makes the connection chunk what it sends and reassemble what it receives. `reader` (the
@@ -54,29 +38,26 @@ export function watchChunks(
   reader: CommReader,
   transfers: Transfers = pageTransfers
 ): boolean {
-  if (!canChunk(kernel)) {
-    if (!warnedUnwrappable) {
-      warnedUnwrappable = true;
-      console.warn(
-        'ipycomm: this JupyterLab kernel connection cannot be wrapped; large comm messages ' +
-          'go whole, and messages over the server websocket limit are lost'
-      );
-    }
+  const path = messagePathOf(kernel);
+  if (!path) {
     return false;
   }
-  new ChunkedConnection(kernel, reader, transfers).install();
+  new ChunkedConnection(kernel, path, reader, transfers).install();
   return true;
 }
 
-type Wrapped = Kernel.IKernelConnection & IWrappable;
-
 /** The chunking parts of one connection, and the wrapping that routes messages to them. */
 class ChunkedConnection {
-  constructor(kernel: Wrapped, reader: CommReader, transfers: Transfers) {
+  constructor(
+    kernel: Kernel.IKernelConnection,
+    path: IMessagePath,
+    reader: CommReader,
+    transfers: Transfers
+  ) {
     this._kernel = kernel;
     this._reader = reader;
-    this._send = kernel._sendMessage.bind(kernel);
-    this._handle = kernel._handleMessage.bind(kernel);
+    this._send = path.send;
+    this._handle = path.handle;
     this._negotiation = new Negotiation(async () => {
       const reply = await kernel.requestCommInfo({ target_name: CHUNK_KEY });
       return reply.content;
@@ -107,17 +88,19 @@ class ChunkedConnection {
 
   install(): void {
     const kernel = this._kernel;
-    kernel._sendMessage = (msg: Message, queue = true) => {
-      if (msg.channel === 'shell' && msg.header.msg_type === 'comm_close') {
-        this._incoming.pageClosed(
-          (msg as KernelMessage.ICommCloseMsg).content.comm_id
-        );
-      }
-      if (!this._outgoing.take(msg)) {
-        this._send(msg, queue);
-      }
-    };
-    kernel._handleMessage = (msg: Message) => this._onMessage(msg);
+    setMessagePath(kernel, {
+      send: (msg: Message, queue?: boolean) => {
+        if (msg.channel === 'shell' && msg.header.msg_type === 'comm_close') {
+          this._incoming.pageClosed(
+            (msg as KernelMessage.ICommCloseMsg).content.comm_id
+          );
+        }
+        if (!this._outgoing.take(msg)) {
+          this._send(msg, queue);
+        }
+      },
+      handle: (msg: Message) => this._onMessage(msg)
+    });
     kernel.statusChanged.connect((_, status) => {
       if (GONE.has(status)) {
         this._gone(
@@ -169,10 +152,10 @@ class ChunkedConnection {
     this._incoming.reset(reason);
   }
 
-  private _kernel: Wrapped;
+  private _kernel: Kernel.IKernelConnection;
   private _reader: CommReader;
-  private _send: IWrappable['_sendMessage'];
-  private _handle: IWrappable['_handleMessage'];
+  private _send: IMessagePath['send'];
+  private _handle: IMessagePath['handle'];
   private _negotiation: Negotiation;
   private _outgoing: Outgoing;
   private _incoming: Incoming;

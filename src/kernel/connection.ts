@@ -11,7 +11,8 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
-import { canChunk, watchChunks } from '../chunks/connection';
+import { watchChunks } from '../chunks/connection';
+import { statusUpdaterOf, supportOf } from '../compat';
 import { showSlowCommRequests } from './commstatus';
 import { watchCredits } from './reader';
 import { orderSubshellCloses } from './subshellclose';
@@ -94,7 +95,8 @@ export function registerTargets(
   }
   refuseUnknownTargets(kernel);
   events.onConnection?.(kernel);
-  const reader = watchCredits(kernel, targets, { chunks: canChunk(kernel) });
+  const support = supportOf(kernel);
+  const reader = watchCredits(kernel, targets, { chunks: support.chunks });
   watchChunks(kernel, reader);
   orderSubshellCloses(kernel);
   showCommStatusesWhenSlow(kernel);
@@ -116,15 +118,9 @@ export function registerTargets(
  * JupyterLab's) keeps showing no comm statuses.
  */
 function showCommStatusesWhenSlow(kernel: Kernel.IKernelConnection): void {
-  const connection = kernel as unknown as {
-    _updateStatus?: (status: KernelMessage.Status) => void;
-  };
-  const update = connection._updateStatus;
-  if (typeof update === 'function') {
-    showSlowCommRequests(kernel, {
-      current: () => kernel.status,
-      show: status => update.call(connection, status)
-    });
+  const show = statusUpdaterOf(kernel);
+  if (show) {
+    showSlowCommRequests(kernel, { current: () => kernel.status, show });
   }
 }
 

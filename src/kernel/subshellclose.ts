@@ -11,6 +11,7 @@
  * Every other message passes at once, untouched and in order.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { messagePathOf, setMessagePath } from '../compat';
 
 type Message = KernelMessage.IMessage;
 
@@ -158,20 +159,6 @@ export class SubshellCloses {
   private _held = new Map<string, IHeld>();
 }
 
-/** The private members of a KernelConnection this wraps (checked with @jupyterlab/services 7.6). */
-interface IWrappable {
-  _sendMessage(msg: Message, queue?: boolean): void;
-  _handleMessage(msg: Message): Promise<void>;
-}
-
-function isWrappable(kernel: unknown): kernel is IWrappable {
-  const k = kernel as Partial<IWrappable>;
-  return (
-    typeof k._sendMessage === 'function' &&
-    typeof k._handleMessage === 'function'
-  );
-}
-
 /** Statuses after which the kernel process that had the subshells is gone. */
 const GONE = new Set(['restarting', 'autorestarting', 'dead']);
 
@@ -184,21 +171,23 @@ export function orderSubshellCloses(
   kernel: Kernel.IKernelConnection,
   options: Partial<ISubshellClosesOptions> = {}
 ): boolean {
-  if (!isWrappable(kernel)) {
+  const path = messagePathOf(kernel);
+  if (!path) {
     return false;
   }
-  const send = kernel._sendMessage.bind(kernel);
-  const handle = kernel._handleMessage.bind(kernel);
+  const { send, handle } = path;
   const closes = new SubshellCloses({ send: msg => send(msg), ...options });
-  kernel._sendMessage = (msg: Message, queue = true) => {
-    if (!closes.take(msg)) {
-      send(msg, queue);
+  setMessagePath(kernel, {
+    send: (msg: Message, queue?: boolean) => {
+      if (!closes.take(msg)) {
+        send(msg, queue);
+      }
+    },
+    handle: (msg: Message) => {
+      closes.observe(msg);
+      return handle(msg);
     }
-  };
-  kernel._handleMessage = (msg: Message) => {
-    closes.observe(msg);
-    return handle(msg);
-  };
+  });
   kernel.statusChanged.connect((_, status) => {
     if (GONE.has(status)) {
       closes.forget();

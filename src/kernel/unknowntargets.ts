@@ -9,9 +9,11 @@
  * its message chain. For an unknown target we register a refusing target under that name just in
  * time; the connection then calls it instead of closing the comm itself, so the comm is closed
  * exactly once. A real target registered later simply replaces the refuser. If a future
- * JupyterLab hides the registry, nothing is registered and JupyterLab's own close applies.
+ * JupyterLab hides the registry (src/compat), nothing is registered and JupyterLab's own close
+ * applies.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { targetRegistryOf } from '../compat';
 
 /** What the kernel reads in `msg['content']['data']['reason']`. */
 export function unknownTargetReason(targetName: string): string {
@@ -19,17 +21,6 @@ export function unknownTargetReason(targetName: string): string {
     `the frontend has no comm target '${targetName}' ` +
     '(no JupyterLab extension registered it in this kernel connection)'
   );
-}
-
-/** The connection's target registry, or null when it cannot be read. */
-function targetRegistryOf(
-  kernel: Kernel.IKernelConnection
-): Record<string, unknown> | null {
-  const registry = (kernel as unknown as { _targetRegistry?: unknown })
-    ._targetRegistry;
-  return typeof registry === 'object' && registry !== null
-    ? (registry as Record<string, unknown>)
-    : null;
 }
 
 /** Whether a kernel-sent message is a comm_open this connection would close without a reason. */

@@ -76,7 +76,8 @@ FEATURES: tuple[Feature, ...] = (
             "IOPubThread._handle_subscription",
         ),
         "the kernel cannot tell whether every iopub reader takes part, so it publishes the "
-        "plain protocol only (no batches, no chunks)",
+        "plain protocol only (no batches, no chunks; ipykernel 7.0 and 7.1 have no XPUB "
+        "listener, 7.2 added it)",
     ),
     Feature(
         "lean flushes",
