@@ -4,7 +4,16 @@
  * started with its URL proxies every kernel websocket to it, as `jupyter lab --gateway-url` does.
  * Both come from .venv, where ipycomm is installed: the gateway joins it through ipycomm.pth.
  */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const base = require('./playwright.config');
+
+// The kernels run in the gateway's directory: one outside the repository, so that what a
+// spec's kernel writes (a watched module file, say) stays out of it.
+const gatewayDir = path.join(os.tmpdir(), 'ipycomm-gateway-kernels');
+fs.mkdirSync(gatewayDir, { recursive: true });
+const python = path.resolve(__dirname, '../.venv/bin/python');
 
 module.exports = {
   ...base,
@@ -30,9 +39,10 @@ module.exports = {
   webServer: [
     {
       command:
-        '../.venv/bin/python -m kernel_gateway --KernelGatewayApp.ip=127.0.0.1 ' +
+        `${python} -m kernel_gateway --KernelGatewayApp.ip=127.0.0.1 ` +
         '--KernelGatewayApp.port=8890 --KernelGatewayApp.port_retries=0 ' +
         '--JupyterWebsocketPersonality.list_kernels=True',
+      cwd: gatewayDir,
       url: 'http://127.0.0.1:8890/api',
       timeout: 120 * 1000,
       reuseExistingServer: false
