@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The repository; scripts/ui-test-matrix runs a copy of these specs from ui-tests/matrix/. */
-const REPO = process.env.IPYCOMM_REPO ?? path.join(__dirname, '..', '..');
+export const REPO =
+  process.env.IPYCOMM_REPO ?? path.join(__dirname, '..', '..');
 
 /** The seed's SimpleSlider example, verbatim except for `from ipycomm import Comm`. */
 export const SEED_SLIDER = fs.readFileSync(

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   expectKernel,
+  REPO,
   runFromPalette,
   runNewCell,
   setSource,
@@ -15,7 +16,7 @@ import {
 
 // The seed's first two examples, the same files the kernel tests run.
 const seed = (name: string) =>
-  fs.readFileSync(path.join(__dirname, '..', '..', 'tests', name), 'utf-8');
+  fs.readFileSync(path.join(REPO, 'tests', name), 'utf-8');
 const ECHO = seed('seed_echo.py');
 const TARGET = seed('seed_target.py');
 
