@@ -26,12 +26,18 @@ def test_a_new_kernel_runs_on_ipycomm_before_its_first_cell(tmp_path: Path) -> N
 
 
 def test_the_environment_variable_turns_activation_off(tmp_path: Path) -> None:
-    """IPYCOMM_ACTIVATE=0: the kernel runs on the stock comm layer until ipycomm is imported."""
+    """IPYCOMM_ACTIVATE=off: the kernel runs on the stock comm layer, an import of ipycomm (a
+    library's, say) keeps it there, and %load_ext ipycomm switches it."""
     driver = KernelDriver(tmp_path / "kernel.log", env={"IPYCOMM_ACTIVATE": "off"})
     try:
         assert "targets" not in driver.comm_info()
         assert driver.output(MANAGER_TYPE).strip() != "ipycomm.manager"
-        driver.execute("import ipycomm")
+        define = "import ipycomm\nipycomm.frontend_target('t', 'export function render() {}')"
+        [error] = driver.of_type(driver.execute(define, allow_error=True), "error")
+        assert "then call ipycomm.install() or run %load_ext ipycomm" in error["content"]["evalue"]
+        assert driver.output(MANAGER_TYPE).strip() != "ipycomm.manager"
+        assert "targets" not in driver.comm_info()
+        driver.execute("%load_ext ipycomm")
         assert driver.output(MANAGER_TYPE).strip() == "ipycomm.manager"
     finally:
         driver.stop()
@@ -49,6 +55,10 @@ def test_the_config_option_turns_activation_off(tmp_path: Path) -> None:
     driver = kernel_with_config(tmp_path, "c.IPyComm.activate = False")
     try:
         assert driver.output(MANAGER_TYPE).strip() != "ipycomm.manager"
+        driver.execute("from ipycomm import Comm")  # as a library would: no switch
+        assert driver.output(MANAGER_TYPE).strip() != "ipycomm.manager"
+        driver.execute("import ipycomm\nipycomm.install()")
+        assert driver.output(MANAGER_TYPE).strip() == "ipycomm.manager"
     finally:
         driver.stop()
 
@@ -119,13 +129,15 @@ def test_an_in_process_restart_with_activation_off_gives_a_stock_kernel() -> Non
     ]
 
 
-def test_import_installs_into_an_in_process_kernel_when_activation_is_off() -> None:
-    """`import ipycomm` inside an in-process kernel makes it that kernel's comm layer."""
+def test_install_switches_an_in_process_kernel_when_activation_is_off() -> None:
+    """Inside an in-process kernel with activation off, `import ipycomm` keeps the stock layer
+    and `ipycomm.install()` makes ipycomm that kernel's comm layer."""
     code = (
         "from ipykernel.inprocess.manager import InProcessKernelManager\n"
         "km = InProcessKernelManager(); km.start_kernel()\n"
-        "print(type(km.kernel.comm_manager).__module__)\n"
         "km.kernel.shell.run_cell('import ipycomm')\n"
+        "print(type(km.kernel.comm_manager).__module__)\n"
+        "km.kernel.shell.run_cell('ipycomm.install()')\n"
         "print(type(km.kernel.comm_manager).__module__)\nkm.shutdown_kernel()\n"
     )
     assert run_python(code, IPYCOMM_ACTIVATE="0") == ["ipykernel.comm.manager", "ipycomm.manager"]

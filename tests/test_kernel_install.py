@@ -20,10 +20,14 @@ def bare(tmp_path: Path) -> Iterator[KernelDriver]:
 MANAGER_TYPE = "print(type(get_ipython().kernel.comm_manager).__module__)"
 
 
-def test_import_installs_manager_and_handlers(bare: KernelDriver) -> None:
-    """`from ipycomm import Comm` alone makes ipycomm the kernel's comm layer."""
+def test_install_makes_ipycomm_the_comm_layer_with_its_handlers(bare: KernelDriver) -> None:
+    """With activation off, importing ipycomm (as a library would) changes nothing; an explicit
+    ipycomm.install() makes it the kernel's comm layer."""
     assert bare.output(MANAGER_TYPE).strip() != "ipycomm.manager"
     bare.execute("from ipycomm import Comm")
+    assert bare.output(MANAGER_TYPE).strip() != "ipycomm.manager"
+    assert "targets" not in bare.comm_info()  # the stock reply, without ipycomm's keys
+    bare.execute("import ipycomm\nipycomm.install()")
     assert bare.output(MANAGER_TYPE).strip() == "ipycomm.manager"
     handlers = bare.output(
         "k = get_ipython().kernel\n"
@@ -44,7 +48,7 @@ def test_load_ext_installs_once(bare: KernelDriver) -> None:
 
 def test_comm_package_returns_ipycomm_objects(bare: KernelDriver) -> None:
     """comm.create_comm and comm.get_comm_manager are served by ipycomm once installed."""
-    bare.execute("import ipycomm, comm")
+    bare.execute("import ipycomm, comm\nipycomm.install()")
     out = bare.output(
         "c = comm.create_comm(target_name='t')\n"
         "print(type(c).__module__, comm.get_comm_manager() is get_ipython().kernel.comm_manager)\n"
@@ -63,7 +67,7 @@ def test_targets_and_comms_registered_before_install_are_carried_over(bare: Kern
         "old.on_msg(seen.append)"
     )
     old_id = bare.output("print(old.comm_id)").strip()
-    bare.execute("import ipycomm")
+    bare.execute("import ipycomm\nipycomm.install()")
     assert "early" in bare.comm_info()["targets"]
     assert bare.comm_info()["comms"] == {old_id: {"target_name": "old"}}
     bare.until_idle(bare.send("comm_msg", {"comm_id": old_id, "data": {"n": 1}}))
@@ -77,7 +81,7 @@ def test_targets_and_comms_registered_before_install_are_carried_over(bare: Kern
 
 def test_comm_info_on_control_channel_is_answered_by_ipycomm(bare: KernelDriver) -> None:
     """comm_info_request sent on the control channel gets the same extended reply."""
-    bare.execute("import ipycomm\nipycomm.Comm(target_name='x')")
+    bare.execute("import ipycomm\nipycomm.install()\nipycomm.Comm(target_name='x')")
     msg = bare.kc.session.msg("comm_info_request", {})
     bare.kc.control_channel.send(msg)
     reply = bare.kc.get_control_msg(timeout=10)

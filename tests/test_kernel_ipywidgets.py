@@ -25,7 +25,7 @@ def _update(comm_id: str, value: int) -> dict[str, object]:
 
 def test_intslider_created_after_install_syncs_both_ways(bare: KernelDriver) -> None:
     """A frontend update sets slider.value; setting value in the kernel reaches the client."""
-    bare.execute("import ipycomm\nimport ipywidgets as w")
+    bare.execute("import ipycomm\nipycomm.install()\nimport ipywidgets as w")
     messages = bare.execute("s = w.IntSlider()")
     opened = [
         m
@@ -55,7 +55,7 @@ def test_widgets_made_before_install_keep_working(bare: KernelDriver) -> None:
         for m in bare.of_type(messages, "comm_open")
         if m["content"]["data"]["state"]["_model_name"] == "IntSliderModel"
     ][0]
-    bare.execute("import ipycomm")
+    bare.execute("import ipycomm\nipycomm.install()")
     assert "jupyter.widget" in bare.comm_info()["targets"]
     bare.until_idle(bare.send("comm_msg", _update(old_id, 17)))
     assert bare.output("print(old.value)").strip() == "17"
@@ -67,7 +67,7 @@ def test_widgets_made_before_install_keep_working(bare: KernelDriver) -> None:
 
 def test_frontend_opened_widget_uses_the_carried_over_target(bare: KernelDriver) -> None:
     """A comm_open to 'jupyter.widget' from the frontend creates a widget in the kernel."""
-    bare.execute("import ipywidgets as w\nimport ipycomm")
+    bare.execute("import ipywidgets as w\nimport ipycomm\nipycomm.install()")
     state = {
         "_model_name": "IntSliderModel",
         "_model_module": "@jupyter-widgets/controls",

@@ -1,8 +1,9 @@
 """ipycomm: Jupyter's comm layer done properly.
 
 Importing ipycomm inside an IPython kernel installs it as the kernel's comm layer (see
-:func:`ipycomm.kernel.install`); ``%load_ext ipycomm`` does the same. Elsewhere, importing it
-changes nothing.
+:func:`ipycomm.kernel.install`), unless the user turned activation off there
+(``IPYCOMM_ACTIVATE=0``, ``c.IPyComm.activate = False``): then only an explicit
+``ipycomm.install()`` or ``%load_ext ipycomm`` does. Elsewhere, importing it changes nothing.
 """
 
 from __future__ import annotations

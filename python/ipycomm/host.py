@@ -32,13 +32,16 @@ class CommHost(Protocol):
 def installed_manager() -> CommHost:
     """The manager ipycomm installed in this kernel: the ``comm`` package's provider.
 
-    Raises RuntimeError when ipycomm is not this process's comm layer (outside a kernel).
+    Raises RuntimeError when ipycomm is not this process's comm layer (outside a kernel, or
+    in one where activation is off and nothing installed it).
     """
     manager = comm_package.get_comm_manager()
     if not isinstance(manager, CommHost):
         raise RuntimeError(
-            "ipycomm is not the comm layer of this process (it installs itself when imported "
-            "inside an IPython kernel). Outside a kernel, pass manager=CommManager(transport)."
+            "ipycomm is not the comm layer of this process. In an IPython kernel it installs "
+            "itself unless activation is off (IPYCOMM_ACTIVATE=0, c.IPyComm.activate = False): "
+            "then call ipycomm.install() or run %load_ext ipycomm first. Outside a kernel, pass "
+            "manager=CommManager(transport)."
         )
     return manager
 

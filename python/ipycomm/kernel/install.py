@@ -29,7 +29,7 @@ from ..manager import CommManager
 from .construction import building, wrap_kernel_class
 from .credits import take_credits_quietly
 from .leanflush import request_type, skip_empty_flushes
-from .options import limits_of, options_of
+from .options import activation_on, limits_of, options_of
 from .transport import KernelTransport
 
 log = logging.getLogger("ipycomm")
@@ -119,11 +119,15 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def install_if_in_kernel() -> None:
-    """Install on import when imported inside a kernel; do nothing elsewhere, or where
-    ipycomm cannot run (the kernel's log says why)."""
-    if running_kernel() is not None:
-        with contextlib.suppress(Unsupported):
-            install()
+    """Install on import inside a kernel whose user left activation on; do nothing elsewhere,
+    where ipycomm cannot run (the kernel's log says why), or where activation is off: a library
+    that imports ipycomm never overrides the user's choice. ``install()`` and
+    ``%load_ext ipycomm`` install all the same."""
+    kernel = running_kernel()
+    if kernel is None or not activation_on(kernel):
+        return
+    with contextlib.suppress(Unsupported):
+        install(kernel)
 
 
 def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) -> None:

@@ -5,6 +5,7 @@ which leaves the kernel on the stock comm layer with a log line saying why
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from traitlets import Bool, Float, Int, TraitError, validate
@@ -111,3 +112,19 @@ def limits_of(kernel: Any) -> Limits:
         idle_timeout=options.transfer_idle_timeout,
         max_pending_bytes=options.max_pending_bytes,
     )
+
+
+#: Values of IPYCOMM_ACTIVATE that turn activation off (as in ``_ipycomm_activate``).
+ACTIVATION_OFF = frozenset({"0", "false", "no", "off"})
+
+
+def activation_on(kernel: Any) -> bool:
+    """Whether the user left activation on for ``kernel``: ``IPYCOMM_ACTIVATE`` is not off in
+    the environment and ``c.IPyComm.activate`` is not False (a config that does not validate
+    counts as off: the kernel's log already said why it stayed on the stock layer)."""
+    if os.environ.get("IPYCOMM_ACTIVATE", "1").strip().lower() in ACTIVATION_OFF:
+        return False
+    try:
+        return bool(options_of(kernel).activate)
+    except TraitError:
+        return False
