@@ -35,6 +35,12 @@ module.exports = {
   // gateway the kernel runs in the gateway's directory, on what is another machine in practice.
   grepInvert:
     /Cancel drops it in the kernel|times out when the page that shows the view is gone/,
+  // A known race, not of ipycomm's making alone (docs/remote-kernels.md, "Known issue"): when
+  // JupyterLab's first websocket to a starting kernel closes and its retry arrives with the
+  // same session at the gateway, the gateway's jupyter_server can leave the retry without a
+  // kernel_info reply, and the first cell never sees Idle (1 spec in 3 full runs). One retry,
+  // reported as flaky; a spec that fails twice fails the run.
+  retries: 1,
   use: { ...base.use, baseURL: 'http://127.0.0.1:8891' },
   webServer: [
     {
