@@ -18,12 +18,9 @@ from typing import Any
 
 import pytest
 from gateway_harness import Gateway
-from ipycomm.edges.hop import hop_class
-from jupyter_server.gateway.connections import GatewayWebSocketConnection
 from jupyter_server.services.kernels.connection.base import serialize_binary_message
 from server_harness import Page, Server
 from test_server_many_clients import scenario
-from tornado.concurrent import Future
 
 ECHO = """
 def _target(comm, msg):
@@ -133,31 +130,6 @@ def test_a_page_that_leaves_sends_its_closing_credit_through_the_hop(
             break
         time.sleep(0.1)  # polling the gateway's log for the closing credit
     assert f"{left} (its closing credit)" in log.read_text()
-
-
-def test_a_gateway_websocket_that_opens_after_its_page_left_is_closed() -> None:
-    """JupyterLab's first websocket to a starting kernel closes before the hop's websocket to
-    the gateway is open. Stock cancels the pending connection, which tornado completes anyway,
-    and leaves it open: a reader of the kernel's iopub at the gateway that nobody reads and
-    that never takes part, so the kernel sends plain messages only, for its whole life."""
-
-    class _Socket:
-        closed = False
-
-        def close(self) -> None:
-            self.closed = True
-
-    async def run() -> tuple[_Socket, Any]:
-        hop = hop_class(GatewayWebSocketConnection)()  # type: ignore[misc]
-        hop.ws_future = Future()
-        hop.disconnect()  # the page left while the hop was connecting
-        socket = _Socket()
-        hop.ws_future.set_result(socket)  # tornado's connection completes anyway
-        await asyncio.sleep(0)  # done callbacks run on the next loop iteration
-        return socket, hop
-
-    socket, hop = asyncio.run(run())
-    assert socket.closed and hop.disconnected and hop.ws is None
 
 
 @pytest.mark.parametrize(("activate", "joined"), [("1", "True"), ("0", "False")])

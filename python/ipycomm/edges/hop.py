@@ -14,8 +14,7 @@ behind a gateway. The mixin
 - sets TCP_NODELAY on both websockets, for the same ~40 ms as a local kernel's websocket;
 - knows whether its page takes part (it granted credit), and sends the page's closing credit
   when the page's websocket closes, so a reload does not stall the kernel waiting for a reader
-  that is gone. (An ipycomm-enabled gateway sends one too; the kernel forgets a reader once.);
-- closes a websocket to the gateway that opens after its page left (stock leaves it open).
+  that is gone. (An ipycomm-enabled gateway sends one too; the kernel forgets a reader once.)
 
 The rate limit and the participant subscription live where the kernel's sockets are: in the
 gateway's server, which ipycomm joins when it is installed there (:mod:`.gatewayapp`).
@@ -90,22 +89,7 @@ class GatewayHop(_Base):
         if self.participant:
             self.participant = False
             self._write_message(closing_credit(self.session, self.session_id))
-        pending = self.ws_future
-        if self.ws is None and pending is not None and not pending.done():
-            # Stock cancels the pending connection, but tornado's connection goes on, and
-            # nothing closes it: the gateway keeps a reader of the kernel's iopub that nobody
-            # reads, which is not taking part, so the kernel sends plain messages only (and
-            # it buffers for nobody). Pages do this at each start: their first websocket
-            # closes while the kernel is starting. Close it as soon as it is open instead.
-            self.disconnected = True
-            pending.add_done_callback(_close_when_open)
-            return
         super().disconnect()  # type: ignore[no-untyped-call]
-
-
-def _close_when_open(future: Any) -> None:
-    if not future.cancelled() and future.exception() is None:
-        future.result().close()
 
 
 def tune(ws: Any) -> None:
