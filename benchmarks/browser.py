@@ -71,15 +71,24 @@ def start_lab(side: str, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes
     if side == "stock":
         command.append('--ServerApp.jpserver_extensions={"ipycomm": False}')
         env["IPYCOMM_ACTIVATE"] = "0"  # its kernels run on the stock comm layer
+    process = launch(command, log, "is running at", f"JupyterLab for {side}", env)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def launch(
+    command: list[str], log: Path, ready: str, what: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a server with its output in ``log``, in ui-tests/, and wait until the log says
+    ``ready``; raises (and kills it) if it exits or is not ready within 90 s."""
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=out, cwd=UI, env=env)
     deadline = time.monotonic() + 90
-    while "is running at" not in log.read_text():
+    while ready not in log.read_text():
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            raise RuntimeError(f"JupyterLab did not start for {side}:\n{log.read_text()}")
+            raise RuntimeError(f"{what} did not start:\n{log.read_text()}")
         time.sleep(0.2)  # polling the server's own log for readiness
-    return process, f"http://127.0.0.1:{port}"
+    return process
 
 
 Start = Callable[[str, Path], tuple[Any, str]]

@@ -17,11 +17,10 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from .browser import ROOT, _free_port, print_table, run_side, start_lab, summarize
+from .browser import ROOT, _free_port, launch, print_table, run_side, start_lab, summarize
 from .figures import GROUPS
 
 SIDES = ("local", "gateway")
@@ -48,14 +47,7 @@ def _start_gateway(log: Path) -> tuple[subprocess.Popen[bytes], str]:
         sys.executable, "-m", "kernel_gateway", "--KernelGatewayApp.ip=127.0.0.1",
         f"--KernelGatewayApp.port={port}", "--JupyterWebsocketPersonality.list_kernels=True",
     ]  # fmt: skip
-    with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=out, cwd=ROOT / "ui-tests")
-    deadline = time.monotonic() + 90
-    while "is available at" not in log.read_text():
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError(f"the kernel gateway did not start:\n{log.read_text()}")
-        time.sleep(0.2)  # polling the gateway's own log for readiness
+    process = launch(command, log, "is available at", "the kernel gateway")
     return process, f"http://127.0.0.1:{port}"
 
 
