@@ -7,6 +7,7 @@
 import { PromiseDelegate } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 import { fail, isObject, ok, preview, Result } from '../util/json';
+import { ScopedStyles } from './scopedcss';
 
 /** One target's browser side, as the kernel sent it. */
 export interface IFrontendTarget {
@@ -65,16 +66,14 @@ export class FrontendTargets {
       return false;
     }
     targets.set(target.name, target);
-    applyCss(kernelId, target);
+    this.styles.define(kernelId, target.name, target.css);
     this._defined.emit({ kernelId, target });
     return true;
   }
 
   /** The kernel restarted or went away: its definitions are gone with it. */
   forget(kernelId: string): void {
-    for (const target of this._byKernel.get(kernelId)?.values() ?? []) {
-      applyCss(kernelId, { ...target, css: null });
-    }
+    this.styles.forget(kernelId);
     this._byKernel.delete(kernelId);
   }
 
@@ -97,26 +96,10 @@ export class FrontendTargets {
     return sync;
   }
 
+  /** Each target's CSS, scoped to its views (scopedcss.ts). */
+  readonly styles = new ScopedStyles();
+
   private _byKernel = new Map<string, Map<string, IFrontendTarget>>();
   private _sync = new Map<string, PromiseDelegate<void>>();
   private _defined = new Signal<this, ITargetDefined>(this);
-}
-
-/** Adds, replaces or (css null) removes the style element of a kernel's target. */
-function applyCss(kernelId: string, target: IFrontendTarget): void {
-  if (typeof document === 'undefined') {
-    return;
-  }
-  const id = `ipycomm-css-${kernelId}-${target.name}`;
-  const existing = document.getElementById(id);
-  if (target.css === null) {
-    existing?.remove();
-    return;
-  }
-  const style = existing ?? document.createElement('style');
-  style.id = id;
-  style.textContent = target.css;
-  if (!existing) {
-    document.head.append(style);
-  }
 }

@@ -45,6 +45,7 @@ export class ModuleView extends CommView {
     this._deps.targets.defined.disconnect(this._onDefined, this);
     this._generation += 1;
     this._unmount();
+    this._releaseCss();
     super.dispose();
   }
 
@@ -52,6 +53,11 @@ export class ModuleView extends CommView {
     this._problem.setAttribute('role', 'alert');
     this.body.append(this._host, this._problem);
     const { model } = this;
+    this._releaseCss = this._deps.targets.styles.attach(
+      model.kernelId,
+      model.targetName,
+      this.node
+    );
     if (!this._deps.trusted) {
       this._note(notTrustedText(model.targetName));
       return;
@@ -171,4 +177,6 @@ export class ModuleView extends CommView {
   private _cleanup: (() => void) | null = null;
   private _announced = false;
   private _generation = 0;
+  /** Gives up this view's hold on its target's scoped CSS (scopedcss.ts). */
+  private _releaseCss: () => void = () => undefined;
 }
