@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from typing import Any, Protocol
 
 from .protocol import CommTargetCallback, Message
@@ -31,6 +32,9 @@ class CommRegistry:
         self._lock = threading.RLock()
         self._comms: dict[str, CommLike] = {}
         self._targets: dict[str, CommTargetCallback] = {}
+        #: When each comm registered here was opened (seconds since the epoch), for the
+        #: Comm Inspector (ipycomm.inspection); comms carried over from another manager have none.
+        self._opened_at: dict[str, float] = {}
 
     @property
     def comms(self) -> dict[str, CommLike]:
@@ -89,6 +93,7 @@ class CommRegistry:
             if existing is not None and existing is not comm:
                 raise ValueError(f"a different comm with id {comm.comm_id!r} is already open")
             self._comms[comm.comm_id] = comm
+            self._opened_at.setdefault(comm.comm_id, time.time())
         return comm.comm_id
 
     def unregister_comm(self, comm: CommLike) -> None:
@@ -96,10 +101,17 @@ class CommRegistry:
         with self._lock:
             if self._comms.get(comm.comm_id) is comm:
                 del self._comms[comm.comm_id]
+                self._opened_at.pop(comm.comm_id, None)
 
     def get_comm(self, comm_id: str) -> CommLike | None:
         """The live comm with this id, or None."""
         return self._comms.get(comm_id)
+
+    def opened_at(self, comm_id: str) -> float | None:
+        """When the live comm ``comm_id`` was opened here (seconds since the epoch), or None
+        for a comm this registry did not open (one carried over) or that is not open."""
+        with self._lock:
+            return self._opened_at.get(comm_id)
 
     def take_over(self, previous: Any) -> None:
         """Adopt the targets and comms of the manager ipycomm replaces."""

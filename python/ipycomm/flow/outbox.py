@@ -19,6 +19,7 @@ from .queue import Passthrough, SendQueue
 from .readers import Readers
 from .sender import Sender
 from .silence import Silence
+from .state import FlowState, flow_state
 from .subscribers import WireScope
 from .wire import CreditContent, Queued, Wire
 
@@ -173,6 +174,15 @@ class Outbox:
         """Whether ``name`` is a reader taking part now (a page's clientId)."""
         with self._cond:
             return self._readers.knows(name)
+
+    def state(self) -> FlowState:
+        """The credit state now: readers, windows, what waits (see :mod:`.state`)."""
+        with self._cond:
+            queued = (self._queue.live, self._queue.bytes, self._max_queued)
+            readers = self._readers
+            return flow_state(
+                self._seq, readers.limit(), queued, self.scope.private(), readers.describe()
+            )
 
     def take_chunks(self) -> bool:
         """Whether the readers reassemble chunked messages (see Readers.take_chunks)."""

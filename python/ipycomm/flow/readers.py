@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .state import ReaderState
 from .wire import CreditContent
 
 #: Seconds a reader may stay silent while messages wait for it before it stops holding the
@@ -76,6 +77,21 @@ class Readers:
 
     def __len__(self) -> int:
         return sum(name != _EXPECTED for name in self._readers)
+
+    def describe(self) -> list[ReaderState]:
+        """The readers taking part now, for people (the Comm Inspector)."""
+        return [
+            ReaderState(
+                reader=name,
+                state=r.state,
+                acked=r.acked,
+                window=r.window,
+                chunks=r.chunks,
+                batch_targets=len(r.batch_targets),
+            )
+            for name, r in self._readers.items()
+            if name != _EXPECTED
+        ]
 
     def expect_reader(self, seq: int) -> None:
         """Until a reader speaks, send at most EXPECTED_WINDOW beyond ``seq`` without waiting

@@ -25,9 +25,10 @@ from ..compat import ipykernel as compat
 from ..compat.kernelcheck import Unsupported, check
 from ..flow.outbox import Outbox
 from ..flow.wire import CREDIT_MSG_TYPE
+from ..inspection import INSPECT_REQUEST, inspect_handler
 from ..manager import CommManager
 from .construction import building, wrap_kernel_class
-from .credits import take_credits_quietly
+from .credits import take_quietly
 from .leanflush import request_type, skip_empty_flushes
 from .options import activation_on, limits_of, options_of
 from .transport import KernelTransport
@@ -137,13 +138,18 @@ def _hook_kernel(kernel: Any, manager: CommManager, transport: KernelTransport) 
         shell[msg_type] = getattr(manager, msg_type)
     _drain_before_idle(kernel, transport.outbox)
     control = compat.control_dispatch(kernel)
+    # The control channel also answers comm_info_request, and takes credits: it is served
+    # even while a cell runs, which is when credits matter most.
+    if control is not None and "comm_info_request" in control:
+        control["comm_info_request"] = manager.comm_info_request
+    quiet = {
+        CREDIT_MSG_TYPE: transport.handle_credit,
+        # The Comm Inspector's questions (ipycomm.inspection), answered to the asker alone.
+        INSPECT_REQUEST: inspect_handler(manager, transport.outbox.state),
+    }
     if control is not None:
-        # The control channel also answers comm_info_request, and takes credits: it is served
-        # even while a cell runs, which is when credits matter most.
-        if "comm_info_request" in control:
-            control["comm_info_request"] = manager.comm_info_request
-        control[CREDIT_MSG_TYPE] = transport.handle_credit
-    take_credits_quietly(kernel, transport.handle_credit)
+        control.update(quiet)
+    take_quietly(kernel, quiet)
     _route_kernel_log(kernel)
     skip_empty_flushes(kernel)
 
