@@ -23,5 +23,5 @@ export type {
   RenderResult,
   RequestHandler
 } from './widgets/contract';
-export { RequestError } from './comms/rpc';
+export { CommClosedError, isCommClosed, RequestError } from './comms/rpc';
 export default plugin;

@@ -22,6 +22,25 @@ export class RequestError extends Error {
 }
 
 /**
+ * A request that failed because its comm closed, or its kernel went away, before the answer
+ * came: the end of the comm, not a bug in the module. A view that sees it shows itself as
+ * closed instead of showing an error.
+ */
+export class CommClosedError extends RequestError {
+  constructor(message: string) {
+    super('CommClosedError', message);
+  }
+}
+
+/** Whether `error` says that the comm closed (also when a module rethrew a copy of it). */
+export function isCommClosed(error: unknown): boolean {
+  return (
+    error instanceof CommClosedError ||
+    (error instanceof Error && error.name === 'CommClosedError')
+  );
+}
+
+/**
  * The RPC header of a message: null for an ordinary message, a string saying what is wrong
  * for a malformed one.
  */

@@ -1,18 +1,28 @@
 /**
  * Turns a target's module source into its render function: the source is imported as an ES
  * module from a blob URL (never through webpack), once per distinct source, and `render` is
- * found as a named export or as `default.render`.
+ * found as a named export or as `default.render`. Its stack frames name the target
+ * (sourceUrlComment).
  */
 import { fail, ok, Result } from '../util/json';
 import type { RenderFunction } from './contract';
 
-/** Imports an ES module from its source text. */
-export type Importer = (source: string) => Promise<unknown>;
+/** Imports an ES module from its source text; `name` is the target it defines. */
+export type Importer = (source: string, name: string) => Promise<unknown>;
+
+/**
+ * A comment that names the module in stack traces: its frames read
+ * `ipycomm-target/<name>.js:line:col` instead of an anonymous blob URL. The name is
+ * URI-encoded, so no target name can end the comment.
+ */
+export function sourceUrlComment(name: string): string {
+  return `\n//# sourceURL=ipycomm-target/${encodeURIComponent(name)}.js\n`;
+}
 
 /** The browser's importer: a blob URL, revoked once the module has loaded. */
-export const importFromBlob: Importer = async source => {
+export const importFromBlob: Importer = async (source, name) => {
   const url = URL.createObjectURL(
-    new Blob([source], { type: 'text/javascript' })
+    new Blob([source, sourceUrlComment(name)], { type: 'text/javascript' })
   );
   try {
     return await import(/* webpackIgnore: true */ url);
@@ -40,16 +50,6 @@ export function renderOf(
   );
 }
 
-/** An error as a user reads it: its type, message and stack. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const head = `${error.name}: ${error.message}`;
-    const stack = error.stack ?? '';
-    return stack.includes(error.message) ? stack : `${head}\n${stack}`.trim();
-  }
-  return String(error);
-}
-
 /** How many distinct module sources stay loaded (each hot reload adds one). */
 const CACHE_LIMIT = 64;
 
@@ -58,17 +58,19 @@ export class ModuleLoader {
 
   /** The render function of a module; rejects with the import error or a missing export. */
   load(name: string, source: string): Promise<RenderFunction> {
-    let loaded = this._cache.get(source);
+    // Keyed by name too: the same source under two names has two sourceURLs.
+    const key = `${name}\n${source}`;
+    let loaded = this._cache.get(key);
     if (!loaded) {
-      loaded = this._import(source).then(module => {
+      loaded = this._import(source, name).then(module => {
         const render = renderOf(module, name);
         if (!render.ok) {
           throw new TypeError(render.error);
         }
         return render.value;
       });
-      loaded.catch(() => this._cache.delete(source));
-      this._cache.set(source, loaded);
+      loaded.catch(() => this._cache.delete(key));
+      this._cache.set(key, loaded);
       if (this._cache.size > CACHE_LIMIT) {
         this._cache.delete(this._cache.keys().next().value as string);
       }

@@ -7,6 +7,7 @@
  */
 import { UUID } from '@lumino/coreutils';
 import {
+  CommClosedError,
   payloadOf,
   PendingRequests,
   RequestError,
@@ -72,9 +73,7 @@ export class ModuleComm implements IModuleComm {
     options: { buffers?: Buffers; timeout?: number } = {}
   ): Promise<IReply> {
     if (!this._model.connected) {
-      return Promise.reject(
-        new RequestError('Error', `comm ${this.id} is not connected`)
-      );
+      return Promise.reject(this._closedError());
     }
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     const [id, reply] = this._pending.add(
@@ -163,10 +162,15 @@ export class ModuleComm implements IModuleComm {
       return;
     }
     this._closed = true;
-    this._pending.rejectAll(
-      new RequestError('Error', `comm ${this.id} closed: ${this._model.reason}`)
-    );
+    this._pending.rejectAll(this._closedError());
     this._notify(this._closeListeners);
+  }
+
+  private _closedError(): CommClosedError {
+    const reason = this._model.reason || 'not connected';
+    return new CommClosedError(
+      `comm ${this.id} (target '${this.target}') closed: ${reason}`
+    );
   }
 
   private _notify(listeners: Set<unknown>, ...args: unknown[]): void {

@@ -1,9 +1,12 @@
 /**
  * The view of a comm whose target a kernel defined from Python: it runs the target's ES module
  * (`render({ comm, el })`) in its body, renders again in place when the target is redefined
- * (hot reload: same comm, same model), and shows a module's errors as text. It runs kernel
- * code only in trusted output, and never for a comm that is not connected.
+ * (hot reload: same comm, same model), and shows a module's errors as text, their stacks
+ * behind a disclosure. A request that failed because the comm closed is no error: the view
+ * then says, calmly, that the comm was closed. It runs kernel code only in trusted output,
+ * and never for a comm that is not connected.
  */
+import { isCommClosed } from '../comms/rpc';
 import type { IWidgetModel } from './api';
 import type { RenderFunction } from './contract';
 import {
@@ -11,7 +14,8 @@ import {
   IFrontendTarget,
   ITargetDefined
 } from './definitions';
-import { describeError, ModuleLoader } from './loader';
+import { errorNodes } from './errortext';
+import { ModuleLoader } from './loader';
 import { ModuleComm } from './modulecomm';
 import { CommView, el } from './view';
 
@@ -29,6 +33,9 @@ export function notTrustedText(target: string): string {
     'Run the cell again, or trust the notebook ("Trust Notebook" in the command palette).'
   );
 }
+
+/** What a module view says when its comm closed under a running module. */
+export const CLOSED_TEXT = 'This comm was closed.';
 
 export class ModuleView extends CommView {
   constructor(model: IWidgetModel, deps: IModuleViewDeps) {
@@ -93,24 +100,15 @@ export class ModuleView extends CommView {
 
   /** Runs a module in a fresh element; a newer definition that arrives meanwhile wins. */
   private async _mount(target: IFrontendTarget): Promise<void> {
-    const generation = ++this._generation;
-    let render: RenderFunction;
-    try {
-      render = await this._deps.loader.load(target.name, target.esm);
-    } catch (error) {
-      if (generation === this._generation) {
-        this._unmount();
-        this._fail(
-          `could not load the module of target '${target.name}'`,
-          error
-        );
-      }
-      return;
-    }
-    if (generation !== this._generation || this.isDisposed) {
+    const render = await this._load(target, ++this._generation);
+    if (!render) {
       return;
     }
     this._unmount();
+    if (!this.model.connected) {
+      this._note(CLOSED_TEXT); // it closed while the module loaded
+      return;
+    }
     const comm = new ModuleComm(this.model, this, error =>
       this._fail('a listener of the module raised', error)
     );
@@ -129,6 +127,27 @@ export class ModuleView extends CommView {
     if (this._comm === comm) {
       this._announced = true;
       comm.announce(true);
+    }
+  }
+
+  /** The module's render function; null when it failed (shown) or is no longer wanted. */
+  private async _load(
+    target: IFrontendTarget,
+    generation: number
+  ): Promise<RenderFunction | null> {
+    const current = () => generation === this._generation && !this.isDisposed;
+    try {
+      const render = await this._deps.loader.load(target.name, target.esm);
+      return current() ? render : null;
+    } catch (error) {
+      if (current()) {
+        this._unmount();
+        this._fail(
+          `could not load the module of target '${target.name}'`,
+          error
+        );
+      }
+      return null;
     }
   }
 
@@ -158,9 +177,14 @@ export class ModuleView extends CommView {
     this._note('');
   }
 
+  /** Shows a module's error; one that only says the comm closed reads as a calm note. */
   private _fail(what: string, error: unknown): void {
+    if (isCommClosed(error)) {
+      this._note(CLOSED_TEXT);
+      return;
+    }
     this._problem.classList.add('jp-ipycomm-error');
-    this._problem.textContent = `${what}: ${describeError(error)}`;
+    this._problem.replaceChildren(...errorNodes(what, error));
     this._problem.hidden = false;
   }
 
@@ -172,7 +196,7 @@ export class ModuleView extends CommView {
 
   private _deps: IModuleViewDeps;
   private _host: HTMLElement = el('div', 'jp-ipycomm-module');
-  private _problem: HTMLElement = el('pre', 'jp-ipycomm-module-problem');
+  private _problem: HTMLElement = el('div', 'jp-ipycomm-module-problem');
   private _comm: ModuleComm | null = null;
   private _cleanup: (() => void) | null = null;
   private _announced = false;

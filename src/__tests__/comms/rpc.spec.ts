@@ -1,4 +1,6 @@
 import {
+  CommClosedError,
+  isCommClosed,
   PendingRequests,
   RequestError,
   rpcMessage,
@@ -62,5 +64,23 @@ describe('PendingRequests', () => {
     pending.rejectAll(new RequestError('Error', 'closed'));
     await expect(reply).rejects.toThrow('closed');
     expect(pending.size).toBe(0);
+  });
+});
+
+describe('isCommClosed', () => {
+  it('tells a comm that closed from a real error', () => {
+    const closed = new CommClosedError('comm c1 closed: Closed by the kernel');
+    expect(closed).toBeInstanceOf(RequestError);
+    expect(closed.name).toBe('CommClosedError');
+    expect(isCommClosed(closed)).toBe(true);
+    expect(isCommClosed(new RequestError('ValueError', 'bad x'))).toBe(false);
+    expect(isCommClosed(new Error('comm c1 closed'))).toBe(false);
+    expect(isCommClosed('CommClosedError')).toBe(false);
+  });
+
+  it('knows a copy a module rethrew by its name', () => {
+    const copy = new Error('closed');
+    copy.name = 'CommClosedError';
+    expect(isCommClosed(copy)).toBe(true);
   });
 });

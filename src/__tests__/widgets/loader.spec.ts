@@ -1,4 +1,4 @@
-import { describeError, ModuleLoader, renderOf } from '../../widgets/loader';
+import { ModuleLoader, renderOf, sourceUrlComment } from '../../widgets/loader';
 
 describe('renderOf', () => {
   it('finds render as a named export or as default.render', () => {
@@ -27,7 +27,10 @@ describe('ModuleLoader', () => {
     await expect(loader.load('t', 'a')).resolves.toBe(render);
     await loader.load('t', 'a');
     await loader.load('t', 'b');
-    expect(importer.mock.calls).toEqual([['a'], ['b']]);
+    expect(importer.mock.calls).toEqual([
+      ['a', 't'],
+      ['b', 't']
+    ]);
   });
 
   it('rejects with the import error, and tries again next time', async () => {
@@ -46,10 +49,13 @@ describe('ModuleLoader', () => {
   });
 });
 
-describe('describeError', () => {
-  it('keeps the type, message and stack', () => {
-    const error = new RangeError('too far');
-    expect(describeError(error)).toContain('RangeError: too far');
-    expect(describeError('plain')).toBe('plain');
+describe('sourceUrlComment', () => {
+  it('names the module after its target, in a comment no target name can end', () => {
+    expect(sourceUrlComment('my_widget')).toBe(
+      '\n//# sourceURL=ipycomm-target/my_widget.js\n'
+    );
+    const hostile = sourceUrlComment('x\nalert(1) */ y');
+    expect(hostile.trim().split('\n')).toHaveLength(1);
+    expect(hostile).toContain('ipycomm-target/x%0Aalert(1)%20*%2F%20y.js');
   });
 });
