@@ -41,7 +41,8 @@ export interface IModuleComm {
   on(event: 'close', listener: () => void): () => void;
   /**
    * Asks the kernel's `on_request` handler; rejects with a RequestError carrying the kernel's
-   * error type (`name`) and message, or a TimeoutError after `timeout` ms (default 10,000).
+   * error type (`name`) and message, a TimeoutError after `timeout` ms (default 10,000), or a
+   * CommClosedError when the comm closes first (or is closed already).
    */
   request(
     data: Record<string, unknown>,
