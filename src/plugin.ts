@@ -38,6 +38,7 @@ import {
 } from './widgets';
 import { IWidgetRegistry } from './widgets/registry';
 import { untrackCommStatuses } from './kernel/commstatus';
+import { recordTraffic } from './inspector/recorder';
 import { quietStatusesPossible } from './compat';
 
 /** What happens on each kernel connection: comms, kernel loss, the kernel's definitions. */
@@ -47,12 +48,15 @@ function kernelEvents(manager: CommManager): IKernelEvents {
     onKernelLost: manager.handleKernelLost.bind(manager),
     onConnectionDisposed: manager.handleConnectionDisposed.bind(manager),
     onOpenFailed: manager.reportOpenFailure.bind(manager),
-    onConnection: kernel =>
+    onConnection: kernel => {
+      // The Comm Inspector shows a connection's traffic since it started, panel open or not.
+      recordTraffic(kernel);
       watchDefinitions(kernel, {
         targets: frontendTargets,
         registerTarget: (connection, name) =>
           registerTarget(connection, name, events)
-      })
+      });
+    }
   };
   return events;
 }

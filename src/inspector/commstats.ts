@@ -5,6 +5,7 @@
 import { commEventOf, ICommEvent, IMessageLike, parentIdOf } from './traffic';
 import { outputOf } from '../outputs/outputs';
 import { isObject } from '../util/json';
+import { RateMeter } from './rates';
 
 export type Opener = 'kernel' | 'frontend' | 'unknown';
 
@@ -12,12 +13,24 @@ export interface ICommStats {
   commId: string;
   targetName: string;
   openedBy: Opener;
-  /** ms since epoch; null for comms that were open before we started watching. */
+  /**
+   * ms since the epoch: seen in its comm_open, or the kernel's record (inspection.ts); null
+   * until either is known.
+   */
   openedAt: number | null;
   msgsIn: number;
   msgsOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** Both directions per second, for the rate and the sparkline. */
+  meter: RateMeter;
+}
+
+/** What the kernel says of a live comm (inspection.ts). */
+export interface IKernelComm {
+  targetName: string;
+  openedAt: number | null;
+  openedBy: Opener;
 }
 
 /** How many message ids are remembered to attribute kernel output to its comm. */
@@ -54,6 +67,7 @@ export class CommStats {
     }
     const targetName = event.targetName || stats?.targetName || '';
     if (stats) {
+      stats.meter.add(event.time, event.bytes);
       if (event.direction === 'in') {
         stats.msgsIn += 1;
         stats.bytesIn += event.bytes;
@@ -80,6 +94,25 @@ export class CommStats {
     }
   }
 
+  /**
+   * Takes the kernel's word for its live comms: adds those not seen yet, and gives each its
+   * open time and opener as the kernel recorded them.
+   */
+  applyKernel(comms: ReadonlyMap<string, IKernelComm>): void {
+    for (const [commId, info] of comms) {
+      const stats =
+        this._comms.get(commId) ??
+        this._add(commId, info.targetName, 'unknown', null);
+      stats.targetName = stats.targetName || info.targetName;
+      if (info.openedAt !== null) {
+        stats.openedAt = info.openedAt;
+      }
+      if (info.openedBy !== 'unknown') {
+        stats.openedBy = info.openedBy;
+      }
+    }
+  }
+
   /** The kernel restarted: all its comms are gone. */
   reset(): void {
     this._comms.clear();
@@ -100,7 +133,8 @@ export class CommStats {
       msgsIn: 0,
       msgsOut: 0,
       bytesIn: 0,
-      bytesOut: 0
+      bytesOut: 0,
+      meter: new RateMeter()
     };
     this._comms.set(commId, stats);
     return stats;

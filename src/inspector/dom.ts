@@ -1,10 +1,8 @@
 /**
- * The Comm Inspector's DOM pieces: styled buttons, sections, JSON boxes, and the rows of the
- * live comms table. Kernel-provided names go in as textContent only, never as HTML.
+ * The Comm Inspector's small DOM pieces: styled buttons, sections, labelled form fields and
+ * JSON boxes. Kernel-provided text goes in as textContent only, never as HTML.
  */
-import { el } from '../widgets/view';
-import { ICommStats } from './commstats';
-import { formatBytes } from '../util/bytes';
+import { el } from '../util/dom';
 
 export function button(
   label: string,
@@ -30,67 +28,33 @@ export function section(
   return node;
 }
 
-export function jsonBox(label: string): HTMLTextAreaElement {
+/**
+ * A form field: a visible `<label for>` above its control. `id` must be unique in the page
+ * (the inspector is one panel per app).
+ */
+export function field(
+  label: string,
+  id: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
+): HTMLDivElement {
+  control.id = id;
+  const node = el('div', 'jp-ipycomm-inspector-field');
+  const caption = el('label', 'jp-ipycomm-inspector-label', label);
+  caption.htmlFor = id;
+  node.append(caption, control);
+  return node;
+}
+
+export function jsonBox(): HTMLTextAreaElement {
   const box = el('textarea', 'jp-ipycomm-json jp-mod-styled');
   box.rows = 2;
   box.placeholder = '{}';
-  box.setAttribute('aria-label', label);
   return box;
 }
 
-const time = (ms: number | null) =>
-  ms === null ? 'before' : new Date(ms).toLocaleTimeString();
-
-/** What the buttons in a comm's row do. */
-export interface ICommRowActions {
-  filter(commId: string): void;
-  close(commId: string): void;
-}
-
-const HEADINGS = ['Comm', 'Target', 'Opened by', 'At', 'In', 'Out', ''];
-
-/** The live comms table: a heading row, then one row per comm. */
-export function commRows(
-  comms: ReadonlyArray<ICommStats>,
-  actions: ICommRowActions
-): HTMLTableRowElement[] {
-  const head = el('tr', '');
-  for (const title of HEADINGS) {
-    head.append(el('th', '', title));
-  }
-  return [head, ...comms.map(c => commRow(c, actions))];
-}
-
-/** A comm's id, target, opener, opening time, traffic each way, and its actions. */
-function commRow(c: ICommStats, actions: ICommRowActions): HTMLTableRowElement {
-  const row = el('tr', 'jp-ipycomm-inspector-comm');
-  row.dataset.commId = c.commId;
-  const id = el('td', '', c.commId.slice(0, 8));
-  id.title = c.commId;
-  row.append(
-    id,
-    el('td', '', c.targetName),
-    el('td', '', c.openedBy),
-    el('td', '', time(c.openedAt)),
-    el('td', '', `${c.msgsIn} · ${formatBytes(c.bytesIn)}`),
-    el('td', '', `${c.msgsOut} · ${formatBytes(c.bytesOut)}`)
-  );
-  const cell = el('td', '');
-  cell.append(
-    button('Filter', () => actions.filter(c.commId)),
-    button('Close', () => actions.close(c.commId))
-  );
-  row.append(cell);
+/** A row of buttons that wraps when the panel is narrow. */
+export function buttonRow(...children: HTMLElement[]): HTMLDivElement {
+  const row = el('div', 'jp-ipycomm-buttons');
+  row.append(...children);
   return row;
-}
-
-/** One option per comm, for choosing the comm to send on. */
-export function commOptions(
-  comms: ReadonlyArray<ICommStats>
-): HTMLOptionElement[] {
-  return comms.map(c => {
-    const option = el('option', '', `${c.targetName} ${c.commId.slice(0, 8)}`);
-    option.value = c.commId;
-    return option;
-  });
 }

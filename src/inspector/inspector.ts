@@ -1,18 +1,25 @@
 /**
- * The Comm Inspector side panel: live comms and their traffic, the kernel's targets, a
- * message log, and actions (open, send, close). Everything the kernel says is shown with
- * textContent, never as HTML. Redraws at most once per frame, so a drag does not flood the DOM.
+ * The Comm Inspector side panel: live comms with their traffic, rates and transfers; the
+ * kernel's credit state; the message log since the connection started; the kernel's targets;
+ * and actions (open, send, close). Everything the kernel says is shown with textContent, never
+ * as HTML. Redraws at most once per frame, and while visible asks the kernel for its state
+ * once a second (never while hidden).
  */
 import { Widget } from '@lumino/widgets';
 import { TransferList } from '../chunks/progressview';
 import { transfers } from '../chunks/transfers';
 import { frameScheduler } from '../util/coalesce';
-import { parseUserJson } from '../util/json';
-import { el } from '../widgets/view';
-import { ICommStats } from './commstats';
-import { button, commOptions, commRows, jsonBox, section } from './dom';
+import { el } from '../util/dom';
+import { commOptions, commRows } from './commtable';
+import { flowNodes } from './flowview';
 import { InspectorModel } from './inspectormodel';
-import { describeEvent, filterLog } from './messagelog';
+import { LogView } from './logview';
+import { download, logFile } from './savelog';
+import { InspectorForms } from './forms';
+import { section } from './dom';
+
+/** How often the visible panel asks the kernel for its state, in ms. */
+const POLL_EVERY = 1000;
 
 export class CommInspector extends Widget {
   constructor(model: InspectorModel) {
@@ -22,51 +29,85 @@ export class CommInspector extends Widget {
     this.title.label = 'Comms';
     this.title.caption = 'Comm Inspector';
     this.addClass('jp-ipycomm-inspector');
+    this._forms = new InspectorForms(model, {
+      render: () => this._render(),
+      saveLog: () => this._saveLog()
+    });
     this._build();
     model.changed.connect(this._schedule, this);
+    transfers.changed.connect(this._schedule, this);
     this._render();
   }
 
   readonly model: InspectorModel;
 
   dispose(): void {
+    this._stopPolling();
     this.model.changed.disconnect(this._schedule, this);
+    transfers.changed.disconnect(this._schedule, this);
     this._transfers?.dispose();
     super.dispose();
   }
 
   protected onAfterShow(): void {
-    // Targets may have been registered since; comm traffic is followed live anyway.
+    // Targets may have been registered since; comm traffic is recorded all along.
     void this.model.refresh();
     this._render();
+    this._startPolling();
+  }
+
+  protected onAfterAttach(): void {
+    if (this.isVisible) {
+      this._startPolling();
+    }
+  }
+
+  protected onAfterHide(): void {
+    this._stopPolling();
+  }
+
+  protected onBeforeDetach(): void {
+    this._stopPolling();
+  }
+
+  private _startPolling(): void {
+    if (this._timer === null) {
+      this._timer = setInterval(() => this._tick(), POLL_EVERY);
+    }
+  }
+
+  private _stopPolling(): void {
+    if (this._timer !== null) {
+      clearInterval(this._timer);
+      this._timer = null;
+    }
+  }
+
+  /** Once a second while shown: the kernel's state, and the rates and times move on. */
+  private _tick(): void {
+    if (!this.isVisible || document.hidden) {
+      return;
+    }
+    void this.model.poll();
+    this._schedule();
   }
 
   private _build(): void {
     this._kernel = el('div', 'jp-ipycomm-inspector-kernel');
     this._notice = el('div', 'jp-ipycomm-inspector-notice');
     this._notice.setAttribute('role', 'status');
+    this._comms = el('table', 'jp-ipycomm-inspector-comms');
+    this._comms.setAttribute('aria-label', 'Live comms');
+    this._flow = el('div', 'jp-ipycomm-inspector-flow');
     this.node.append(
       this._kernel,
       this._notice,
-      this._buildComms(),
+      section('Live comms', this._comms, this._forms.send),
+      section('Flow control', this._flow),
+      section('Messages', this._forms.logBar, this._logView.node),
       this._buildTransfers(),
-      this._buildTargets(),
-      this._buildLog()
+      section('Kernel targets', this._forms.targets, this._forms.open)
     );
-  }
-
-  private _buildComms(): HTMLElement {
-    this._comms = el('table', 'jp-ipycomm-inspector-comms');
-    this._comms.setAttribute('aria-label', 'Live comms');
-    this._commSelect = el('select', 'jp-mod-styled');
-    this._commSelect.setAttribute('aria-label', 'Comm to send on');
-    this._sendBox = jsonBox('JSON message to send');
-    const sendRow = el('div', 'jp-ipycomm-buttons');
-    sendRow.append(
-      this._commSelect,
-      button('Send', () => void this._send(), 'jp-mod-accept')
-    );
-    return section('Live comms', this._comms, this._sendBox, sendRow);
   }
 
   /** Large messages in flight on any kernel of the page (docs/chunking.md), with Cancel. */
@@ -84,41 +125,6 @@ export class CommInspector extends Widget {
     return node;
   }
 
-  private _buildTargets(): HTMLElement {
-    this._targets = el('ul', 'jp-ipycomm-inspector-targets');
-    this._targets.setAttribute('aria-label', 'Kernel targets');
-    this._targetInput = el('input', 'jp-mod-styled');
-    this._targetInput.placeholder = 'target name';
-    this._targetInput.setAttribute('aria-label', 'Target to open a comm to');
-    this._openBox = jsonBox('JSON data to open with');
-    const openRow = el('div', 'jp-ipycomm-buttons');
-    openRow.append(
-      this._targetInput,
-      button('Open comm', () => this._open()),
-      button('Refresh', () => void this.model.refresh())
-    );
-    return section('Kernel targets', this._targets, this._openBox, openRow);
-  }
-
-  private _buildLog(): HTMLElement {
-    this._filter = el('input', 'jp-mod-styled jp-ipycomm-inspector-filter');
-    this._filter.placeholder = 'Filter by comm id or target';
-    this._filter.setAttribute('aria-label', 'Filter messages');
-    this._filter.addEventListener('input', () => this._render());
-    this._pause = button('Pause', () => this._togglePause());
-    this._count = el('span', 'jp-ipycomm-inspector-count');
-    const logBar = el('div', 'jp-ipycomm-buttons');
-    logBar.append(
-      this._filter,
-      this._pause,
-      button('Clear', () => this._clearLog()),
-      this._count
-    );
-    this._log = el('ol', 'jp-ipycomm-log jp-ipycomm-inspector-log');
-    this._log.setAttribute('aria-label', 'Comm messages');
-    return section('Messages', logBar, this._log);
-  }
-
   private _schedule(): void {
     if (!this._scheduled) {
       this._scheduled = true;
@@ -133,115 +139,66 @@ export class CommInspector extends Widget {
     if (this.isDisposed) {
       return;
     }
-    const { kernel, stats, targets, log } = this.model;
+    const { kernel, log } = this.model;
     this._kernel.textContent = kernel
       ? `Kernel ${kernel.name} · ${kernel.id.slice(0, 8)}`
       : 'No kernel: open a notebook or console with a running kernel';
-    const notice = this._actionNotice || this.model.notice;
+    const notice = this._forms.notice || this.model.notice;
     this._notice.textContent = notice;
     this._notice.hidden = !notice;
-    this._renderComms(stats.comms);
-    this._targets.replaceChildren(
-      ...targets.map(name => {
-        const item = el('li', 'jp-ipycomm-inspector-target', name);
-        item.append(button('Use', () => (this._targetInput.value = name)));
-        return item;
-      })
-    );
-    const shown = filterLog(log.entries, this._filter.value);
-    this._log.replaceChildren(
-      ...shown.map(e =>
-        el(
-          'li',
-          `jp-ipycomm-log-entry jp-ipycomm-mod-${e.kind}`,
-          describeEvent(e)
-        )
+    this._renderComms();
+    this._flow.replaceChildren(
+      ...flowNodes(
+        this.model.flow,
+        kernel?.clientId ?? '',
+        this.model.ipycommKernel
       )
     );
-    this._log.scrollTop = this._log.scrollHeight;
-    const missed = log.missed ? ` · ${log.missed} missed while paused` : '';
-    this._count.textContent = `${shown.length} of ${log.entries.length}${missed}`;
-    this._pause.textContent = log.paused ? 'Resume' : 'Pause';
-    this._pause.setAttribute('aria-pressed', String(log.paused));
+    this._forms.renderTargets(this.model.targets);
+    const shown = this._logView.render(log.entries, this._forms.filter);
+    this._forms.renderCount(shown, log);
   }
 
-  private _renderComms(comms: ICommStats[]): void {
+  private _renderComms(): void {
+    const comms = this.model.stats.comms;
+    const kernelId = this.model.kernel?.id;
     this._comms.replaceChildren(
-      ...commRows(comms, {
-        filter: commId => this._setFilter(commId),
-        close: commId => void this._close(commId)
+      ...commRows(
+        comms,
+        {
+          now: Date.now(),
+          transfersOf: commId =>
+            transfers.active.filter(
+              t => t.kernelId === kernelId && t.commId === commId
+            )
+        },
+        {
+          filter: commId => this._forms.setFilter(commId),
+          close: commId => void this._forms.close(commId)
+        }
+      )
+    );
+    this._forms.renderComms(commOptions(comms));
+  }
+
+  private _saveLog(): void {
+    const kernel = this.model.kernel;
+    download(
+      logFile(this.model.log.entries, {
+        kernelId: kernel?.id ?? 'none',
+        kernelName: kernel?.name ?? '',
+        since: this.model.recordingSince
       })
     );
-    const selected = this._commSelect.value;
-    this._commSelect.replaceChildren(...commOptions(comms));
-    if (comms.some(c => c.commId === selected)) {
-      this._commSelect.value = selected;
-    }
   }
 
-  private _setFilter(text: string): void {
-    this._filter.value = text;
-    this._render();
-  }
-
-  private _togglePause(): void {
-    this.model.log.setPaused(!this.model.log.paused);
-    this._render();
-  }
-
-  private _clearLog(): void {
-    this.model.log.clear();
-    this._render();
-  }
-
-  private _open(): void {
-    const target = this._targetInput.value.trim();
-    const data = parseUserJson(this._openBox.value);
-    if (!target || !data.ok) {
-      this._tell(
-        target ? (data as { error: string }).error : 'Type a target name'
-      );
-      return;
-    }
-    this.model.open(target, data.value);
-    this._tell('');
-  }
-
-  private async _send(): Promise<void> {
-    const data = parseUserJson(this._sendBox.value);
-    if (!this._commSelect.value || !data.ok) {
-      this._tell(
-        this._commSelect.value
-          ? (data as { error: string }).error
-          : 'No comm to send on'
-      );
-      return;
-    }
-    this._tell(await this.model.send(this._commSelect.value, data.value));
-  }
-
-  private async _close(commId: string): Promise<void> {
-    this._tell(await this.model.close(commId));
-  }
-
-  private _tell(text: string): void {
-    this._actionNotice = text;
-    this._render();
-  }
-
+  private _forms: InspectorForms;
+  private _logView = new LogView();
   private _transfers: TransferList | null = null;
   private _scheduled = false;
-  private _actionNotice = '';
+  private _timer: ReturnType<typeof setInterval> | null = null;
   private _kernel!: HTMLDivElement;
   private _notice!: HTMLDivElement;
   private _comms!: HTMLTableElement;
-  private _commSelect!: HTMLSelectElement;
-  private _sendBox!: HTMLTextAreaElement;
-  private _targets!: HTMLUListElement;
-  private _targetInput!: HTMLInputElement;
-  private _openBox!: HTMLTextAreaElement;
-  private _filter!: HTMLInputElement;
-  private _pause!: HTMLButtonElement;
-  private _count!: HTMLSpanElement;
-  private _log!: HTMLOListElement;
+  private _flow!: HTMLDivElement;
 }

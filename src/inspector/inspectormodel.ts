@@ -1,7 +1,9 @@
 /**
  * What the Comm Inspector shows, for one kernel connection at a time: the live comms and their
- * traffic (commstats.ts), the message log (messagelog.ts), the targets the kernel registered,
- * and the actions on comms. Follows a change of kernel and survives a restart. No DOM.
+ * traffic and the message log, as the connection's recorder kept them since it started
+ * (recorder.ts), the targets the kernel registered, what the kernel says of its comms and its
+ * credit state (inspection.ts), and the actions on comms. Follows a change of kernel and
+ * survives a restart. No DOM.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -9,6 +11,9 @@ import { CommStats } from './commstats';
 import { CommManager } from '../comms/manager';
 import { MessageLog } from './messagelog';
 import { IJSONObject, isObject } from '../util/json';
+import { IFlowState } from './flowstate';
+import { requestInspection } from './inspection';
+import { recordTraffic, TrafficRecorder } from './recorder';
 
 export interface IInspectorModelOptions {
   manager: CommManager;
@@ -24,8 +29,28 @@ export class InspectorModel {
     this._manager = options.manager;
   }
 
-  readonly stats = new CommStats();
-  readonly log = new MessageLog();
+  get stats(): CommStats {
+    return this._recorder.stats;
+  }
+
+  get log(): MessageLog {
+    return this._recorder.log;
+  }
+
+  /** The kernel's credit state at the last poll; null before one, or from a stock kernel. */
+  get flow(): IFlowState | null {
+    return this._flow;
+  }
+
+  /** When the connection's recording started (ms since the epoch). */
+  get recordingSince(): number {
+    return this._recorder.since;
+  }
+
+  /** Whether the kernel runs ipycomm (it listed ipycomm's chunk limits in comm_info). */
+  get ipycommKernel(): boolean {
+    return this._ipycomm;
+  }
 
   /** Emitted after anything shown changes. */
   get changed(): ISignal<this, void> {
@@ -53,16 +78,19 @@ export class InspectorModel {
     }
     const old = this._kernel;
     if (old) {
-      old.anyMessage.disconnect(this._onMessage, this);
       old.statusChanged.disconnect(this._onStatus, this);
     }
+    this._recorder.changed.disconnect(this._emit, this);
     this._kernel = kernel && !kernel.isDisposed ? kernel : null;
-    this.stats.reset();
-    this.log.clear();
+    this._recorder = this._kernel
+      ? recordTraffic(this._kernel)
+      : new TrafficRecorder();
+    this._recorder.changed.connect(this._emit, this);
     this._targets = [];
     this._notice = '';
+    this._flow = null;
+    this._ipycomm = false;
     if (this._kernel) {
-      this._kernel.anyMessage.connect(this._onMessage, this);
       this._kernel.statusChanged.connect(this._onStatus, this);
       void this.refresh();
     }
@@ -87,11 +115,35 @@ export class InspectorModel {
         this._targets = targets.filter(
           (t): t is string => typeof t === 'string'
         );
+        this._ipycomm = isObject(content.ipycomm);
       }
     } catch (e) {
       this._notice = `Could not ask the kernel for its comms: ${e}`;
     }
+    await this.poll();
     this._changed.emit();
+  }
+
+  /**
+   * Asks an ipycomm kernel since when its comms are open and for its credit state (the panel
+   * does every second while it is visible); a stock kernel is never asked.
+   */
+  async poll(): Promise<void> {
+    const kernel = this._kernel;
+    if (!kernel || !this._ipycomm || this._polling) {
+      return;
+    }
+    this._polling = true;
+    try {
+      const inspection = await requestInspection(kernel);
+      if (inspection && kernel === this._kernel) {
+        this.stats.applyKernel(inspection.comms);
+        this._flow = inspection.flow;
+        this._changed.emit();
+      }
+    } finally {
+      this._polling = false;
+    }
   }
 
   /** Opens a comm from the browser to a kernel target. */
@@ -139,21 +191,14 @@ export class InspectorModel {
     );
   }
 
-  private _onMessage(
-    _: Kernel.IKernelConnection,
-    { msg, direction }: Kernel.IAnyMessageArgs
-  ): void {
-    const event = this.stats.observe(msg, direction === 'recv' ? 'in' : 'out');
-    if (event) {
-      this.log.push(event);
-      this._changed.emit();
-    }
+  private _emit(): void {
+    this._changed.emit();
   }
 
   private _onStatus(_: unknown, status: KernelMessage.Status): void {
     if (RESTARTING.includes(status)) {
       this._restarting = true;
-      this.stats.reset();
+      this._flow = null;
       this._setNotice(
         `The kernel restarted at ${new Date().toLocaleTimeString()}; its comms are gone`
       );
@@ -161,7 +206,6 @@ export class InspectorModel {
       this._restarting = false;
       void this.refresh();
     } else if (status === 'dead') {
-      this.stats.reset();
       this._setNotice('The kernel is dead');
     }
   }
@@ -176,5 +220,9 @@ export class InspectorModel {
   private _targets: string[] = [];
   private _notice = '';
   private _restarting = false;
+  private _recorder = new TrafficRecorder();
+  private _flow: IFlowState | null = null;
+  private _ipycomm = false;
+  private _polling = false;
   private _changed = new Signal<this, void>(this);
 }

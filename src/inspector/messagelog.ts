@@ -1,20 +1,23 @@
 /**
- * The inspector's message log: the last N comm events of a kernel, pausable and filterable.
- * Bounded, so a chatty comm cannot grow memory; binary buffers are counted by size only (see
- * traffic.ts). Pure logic, no DOM.
+ * The inspector's message log: the last N comm events of a kernel connection, pausable and
+ * filterable. A ring (ring.ts), so a chatty comm cannot grow memory; binary buffers are
+ * counted by size only (see traffic.ts). Pure logic, no DOM.
  */
 import { preview } from '../util/json';
 import { ICommEvent } from './traffic';
 import { formatBytes } from '../util/bytes';
+import { Ring } from './ring';
 
 const LOG_LIMIT = 500;
 
 export class MessageLog {
   constructor(limit = LOG_LIMIT) {
-    this._limit = limit;
+    this._ring = new Ring<ICommEvent>(limit);
   }
 
+  /** The events, oldest first. */
   get entries(): ReadonlyArray<ICommEvent> {
+    this._entries ??= this._ring.toArray();
     return this._entries;
   }
 
@@ -41,20 +44,20 @@ export class MessageLog {
       this._missed += 1;
       return false;
     }
-    this._entries.push(event);
-    if (this._entries.length > this._limit) {
-      this._entries.splice(0, this._entries.length - this._limit);
-    }
+    this._ring.push(event);
+    this._entries = null;
     return true;
   }
 
   clear(): void {
-    this._entries = [];
+    this._ring.clear();
+    this._entries = null;
     this._missed = 0;
   }
 
-  private _limit: number;
-  private _entries: ICommEvent[] = [];
+  private _ring: Ring<ICommEvent>;
+  /** `entries`, kept until the next change. */
+  private _entries: ICommEvent[] | null = null;
   private _paused = false;
   private _missed = 0;
 }
