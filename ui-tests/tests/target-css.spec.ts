@@ -48,8 +48,7 @@ test('CSS from a target styles its views only, and goes with its last view', asy
   const redOutside = await page.evaluate(
     red =>
       [...document.querySelectorAll('button')].filter(
-        b =>
-          !b.closest('.jp-ipycomm-view') && getComputedStyle(b).color === red
+        b => !b.closest('.jp-ipycomm-view') && getComputedStyle(b).color === red
       ).length,
     RED
   );
