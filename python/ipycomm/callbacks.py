@@ -10,13 +10,17 @@ from typing import Any
 from .host import CommHost
 from .protocol import Buffers, CommCallback, Message, checked_callback
 from .rpc import CommRequests, RequestHandler
+from .state import ChangeCallback, SyncedState
+from .state.incoming import handle_state_msg
 
 
 class CommCallbacks:
     """The handlers of one comm for its frontend's messages, and its requests to the frontend.
     The attributes below are set by :class:`~ipycomm.Comm`."""
 
+    comm_id: str
     on_main_thread: bool
+    _state: SyncedState | None
     _manager: CommHost
     _requests: CommRequests
     _sender: threading.Thread | None
@@ -32,6 +36,16 @@ class CommCallbacks:
         if self.on_main_thread:
             return None
         return self._manager.reply_route(self._sender, default)
+
+    @property
+    def state(self) -> SyncedState:
+        """The synced state: a mutable mapping every view of the comm agrees on
+        (docs/frontend-targets.md §6). Only comms opened with ``state=`` have one."""
+        if self._state is None:
+            raise AttributeError(
+                f"{self!r} has no synced state: open it with ipycomm.Comm(..., state={{...}})"
+            )
+        return self._state
 
     # -- request/reply (docs/frontend-targets.md) --------------------------------------------------
 
@@ -53,6 +67,11 @@ class CommCallbacks:
         """Call ``callback(msg)`` for each comm_msg from the frontend; None removes it."""
         self._msg_callback = checked_callback("on_msg", callback)
 
+    def on_change(self, callback: ChangeCallback | None) -> None:
+        """Call ``callback(changes)`` with the keys a view set and their new values, after the
+        state holds them (docs/frontend-targets.md §6); None removes it."""
+        self.state.on_change(callback)
+
     def on_close(self, callback: CommCallback | None) -> None:
         """Call ``callback(msg)`` when the frontend closes the comm; None removes it."""
         self._close_callback = checked_callback("on_close", callback)
@@ -61,8 +80,12 @@ class CommCallbacks:
 
     def handle_msg(self, msg: Message) -> None:
         callback = self._msg_callback
-        # Request/reply messages stop here (a request's handler runs in handling() too).
-        if not self._requests.handle(msg) and callback is not None:
+        # Request/reply and state messages stop here (their handlers run in handling() too).
+        if self._requests.handle(msg):
+            return
+        if handle_state_msg(self.comm_id, self._state, msg, self._manager.handling):
+            return
+        if callback is not None:
             with self._manager.handling(msg):
                 callback(msg)
 

@@ -18,6 +18,8 @@ from .protocol import (
     comm_options,
 )
 from .rpc import CommRequests
+from .state import SyncedState
+from .state.opening import with_state
 from .transport import Outgoing
 
 __all__ = ["Comm", "CommClosedWarning"]
@@ -36,6 +38,7 @@ class Comm(CommCallbacks):
         data: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
         buffers: Buffers = None,
+        state: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         target_name, comm_id, primary, target_module = comm_options(target_name, kwargs)
@@ -60,6 +63,8 @@ class Comm(CommCallbacks):
         #: Held while one of this comm's handlers runs (ipycomm.dispatch).
         self.handler_lock = threading.RLock()
         self._requests = CommRequests(self, manager)
+        #: The synced state (``Comm(state=...)``), kept here and shown by every view.
+        self._state = SyncedState(self, state) if state is not None else None
         # A secondary comm is opened by its peer: it is live from the start.
         self._closed = primary
         if primary:
@@ -118,6 +123,7 @@ class Comm(CommCallbacks):
                 raise RuntimeError(f"{self!r} is already open")
             # Registered before publishing, so that an immediate reply finds the comm.
             self._manager.register_comm(self)
+            data, buffers = with_state(self._state, data, buffers)
             try:
                 self._publish(
                     "open",

@@ -9,6 +9,10 @@ Two update shapes are known, by comm target:
   "state": {...}, "buffer_paths": [...]}``. A key's buffers go with it. ``echo_update`` is
   never merged, in either direction: ipywidgets matches echoes to the request that caused them.
 - ``simple_slider`` (ipycomm's slider): ``{"action": "update_value", "value": v}``.
+- a synced state's ``change`` made by the kernel, on any target (docs/frontend-targets.md §6):
+  ``{"ipycomm_state": {"kind": "change", "version": n}, "state": {...}, "buffer_paths": [...]}``.
+  The merged change has the later version. A change that answers a view's ``set`` (``acks``) or
+  deletes keys is never merged: the views match their sets to their acks.
 
 Anything else is never touched. Which messages may merge at all is the queue's business
 (:mod:`.queue`); this module only says what an update sets and rewrites one to carry the keys
@@ -22,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..state.wire import STATE_KEY
 from .wire import Queued
 
 WIDGET_TARGET = "jupyter.widget"
@@ -35,14 +40,30 @@ def update_keys(
     is an update that may merge; else None (not an update, or buffers it does not account for)."""
     if target_name == WIDGET_TARGET:
         return _widget_update_keys(data, buffer_count)
+    if STATE_KEY in data:
+        return _state_change_keys(data, buffer_count)
     if target_name == SLIDER_TARGET and data.get("action") == "update_value" and len(data) == 2:
         return frozenset({"value"}) if "value" in data and not buffer_count else None
     return None
 
 
+def _state_change_keys(data: Mapping[str, Any], buffer_count: int) -> frozenset[str] | None:
+    header = data[STATE_KEY]
+    if not isinstance(header, dict) or header.get("kind") != "change" or len(header) != 2:
+        return None  # a full state, or a change with acks or deletions
+    if len(data) != 2 + ("buffer_paths" in data):
+        return None
+    return _state_keys(data.get("state"), data, buffer_count)
+
+
 def _widget_update_keys(data: Mapping[str, Any], buffer_count: int) -> frozenset[str] | None:
-    state = data.get("state")
-    if data.get("method") != "update" or not isinstance(state, dict):
+    if data.get("method") != "update":
+        return None
+    return _state_keys(data.get("state"), data, buffer_count)
+
+
+def _state_keys(state: Any, data: Mapping[str, Any], buffer_count: int) -> frozenset[str] | None:
+    if not isinstance(state, dict):
         return None
     paths = data.get("buffer_paths", [])
     if not isinstance(paths, list) or len(paths) != buffer_count:
@@ -107,7 +128,7 @@ def carry_into(later: Update, earlier: Sequence[Update]) -> None:
             break
     else:
         return  # the usual case, a push loop: nothing to carry, nothing to rewrite
-    assert later.item.target_name == WIDGET_TARGET, "only widget updates set more than one key"
+    assert later.item.target_name != SLIDER_TARGET, "slider updates set one key"
     holders: dict[str, Update] = {}  # each key, and the update that holds its latest value
     for old in earlier:
         holders.update(dict.fromkeys(old.keys, old))
