@@ -31,6 +31,12 @@ API = {
         "relay",
         "reasons",
         "callbacks",
+        "state",
+        "state.store",
+        "state.values",
+        "state.wire",
+        "state.incoming",
+        "state.opening",
     )
 }
 KERNEL_PACKAGES = {"ipykernel", "IPython", "zmq", "tornado", "jupyter_server", "jupyter_client"}

@@ -57,6 +57,10 @@ class CommInfoReplyContent(TypedDict):
 #: frontend renders a view of that comm (``{"comm_id": ..., "target_name": ...}``).
 VIEW_MIME_TYPE = "application/vnd.ipycomm.view+json"
 
+#: The comm data key of synced-state messages (STATE_KEY in src/kernel/protocol.ts;
+#: docs/frontend-targets.md §6).
+STATE_KEY = "ipycomm_state"
+
 
 class ProtocolError(ValueError):
     """A comm message from the frontend does not have the shape the protocol requires."""

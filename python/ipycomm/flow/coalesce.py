@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..state.wire import STATE_KEY
+from ..protocol import STATE_KEY
 from .wire import Queued
 
 WIDGET_TARGET = "jupyter.widget"

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..protocol import STATE_KEY
 from .values import join, split
 
-#: The comm data key of synced-state messages (STATE_KEY in src/kernel/protocol.ts).
-STATE_KEY = "ipycomm_state"
+__all__ = ["STATE_KEY", "StateMessage", "change_message", "full_message"]
 
 
 def full_message(version: int, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
