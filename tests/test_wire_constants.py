@@ -19,6 +19,7 @@ SHARED = {
     "BATCH_KEY": wire.BATCH_KEY,
     "CHUNK_KEY": chunks.CHUNK_KEY,
     "RPC_KEY": rpc.RPC_KEY,
+    "STATE_KEY": protocol.STATE_KEY,
     "DEFINITIONS_TARGET": definitions.DEFINITIONS_TARGET,
 }
 

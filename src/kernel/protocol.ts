@@ -36,6 +36,9 @@ export const CHUNK_KEY = 'ipycomm_chunk';
 /** The comm data key of request/reply messages (RPC_KEY in rpc.py). */
 export const RPC_KEY = 'ipycomm_rpc';
 
+/** The comm data key of synced-state messages (STATE_KEY in protocol.py). */
+export const STATE_KEY = 'ipycomm_state';
+
 /** The content of an `ipycomm_credit` message (CreditContent in flow/wire.py). */
 export interface ICreditContent {
   /** Unique per reader: the kernel connection's clientId. */
