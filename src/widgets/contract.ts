@@ -20,6 +20,25 @@ export type RequestHandler = (
   buffers: ReadonlyArray<DataView>
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
+/** `comm.state.on('change', …)` gets the keys that changed, with their new values. */
+export type StateListener = (changes: Record<string, unknown>) => void;
+/** `comm.state.on('change:key', …)` gets the key's new value (undefined once deleted). */
+export type KeyListener = (value: unknown) => void;
+
+/**
+ * A comm's synced state, kept by the kernel (docs/frontend-targets.md §6). Values are JSON,
+ * or binary (ArrayBuffer, typed arrays, DataView); binary values from the kernel are DataViews.
+ */
+export interface IModuleState {
+  get(key: string): unknown;
+  /** Shown in this page at once, then ordered by the kernel; false when disconnected. */
+  set(key: string, value: unknown): boolean;
+  set(values: Record<string, unknown>): boolean;
+  /** Listens to changes from any side, this page's own sets included. */
+  on(event: 'change', listener: StateListener): () => void;
+  on(event: `change:${string}`, listener: KeyListener): () => void;
+}
+
 /** The comm a view's module talks through; each view gets its own. */
 export interface IModuleComm {
   /** The comm's id and target. */
@@ -27,6 +46,8 @@ export interface IModuleComm {
   readonly target: string;
   /** The data the comm was opened with (after a reload, the last state saved with the view). */
   readonly data: Record<string, unknown>;
+  /** The synced state, for a comm opened with `state=`; null otherwise. */
+  readonly state: IModuleState | null;
   /** Sends to the kernel (the comm's `on_msg`); false when the comm is disconnected. */
   send(data: Record<string, unknown>, buffers?: Buffers): boolean;
   /** Messages from the kernel; returns a function that removes the listener. */

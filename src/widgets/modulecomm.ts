@@ -15,9 +15,14 @@ import {
   rpcMessage,
   rpcOf
 } from '../comms/rpc';
+import { STATE_KEY } from '../kernel/protocol';
 import { IJSONObject } from '../util/json';
 import type { IIncomingMessage, IWidgetModel } from './api';
 import type { Buffers, IModuleComm, IReply, RequestHandler } from './contract';
+import { ModuleState, storeOf } from './syncedstate';
+
+/** What the kernel puts in a synced-state comm's open data besides the author's own. */
+const STATE_FIELDS = [STATE_KEY, 'state', 'buffer_paths'];
 
 type MsgListener = (
   data: Record<string, unknown>,
@@ -37,12 +42,18 @@ export class ModuleComm implements IModuleComm {
     private readonly _view: object,
     private readonly _report: (error: unknown) => void
   ) {
+    const store = storeOf(_model);
+    this.state = store ? new ModuleState(store, _report) : null;
     this.data = { ..._model.state };
+    if (store) {
+      STATE_FIELDS.forEach(field => delete this.data[field]);
+    }
     this._model.messageReceived.connect(this._onMessage, this);
     this._model.changed.connect(this._onChanged, this);
   }
 
   readonly data: Record<string, unknown>;
+  readonly state: ModuleState | null;
   /** This view's id in the kernel's count of attached views. */
   readonly viewId = UUID.uuid4();
 
@@ -106,10 +117,14 @@ export class ModuleComm implements IModuleComm {
     this._model.changed.disconnect(this._onChanged, this);
     this._msgListeners.clear();
     this._closeListeners.clear();
+    this.state?.dispose();
     this._pending.rejectAll(new RequestError('Error', 'the view went away'));
   }
 
   private _onMessage(_: unknown, message: IIncomingMessage): void {
+    if (this.state && STATE_KEY in message.data) {
+      return; // the comm's store took it (syncedstate.ts)
+    }
     const rpc = rpcOf(message.data);
     if (rpc === null) {
       this._notify(this._msgListeners, message.data, message.buffers);

@@ -17,6 +17,7 @@ import {
 import { errorNodes } from './errortext';
 import { ModuleLoader } from './loader';
 import { ModuleComm } from './modulecomm';
+import { readyOrClosed, storeOf } from './syncedstate';
 import { CommView, el } from './view';
 
 export interface IModuleViewDeps {
@@ -100,8 +101,9 @@ export class ModuleView extends CommView {
 
   /** Runs a module in a fresh element; a newer definition that arrives meanwhile wins. */
   private async _mount(target: IFrontendTarget): Promise<void> {
-    const render = await this._load(target, ++this._generation);
-    if (!render) {
+    const generation = ++this._generation;
+    const render = await this._load(target, generation);
+    if (!render || !(await this._stateReady(generation))) {
       return;
     }
     this._unmount();
@@ -149,6 +151,22 @@ export class ModuleView extends CommView {
       }
       return null;
     }
+  }
+
+  /**
+   * A comm with a synced state renders only once the kernel's current state is in the page,
+   * so a view never shows a stale value first (after a reload, a late join, a reconnect).
+   * False when a newer definition or the view's end came meanwhile (or during the load).
+   */
+  private async _stateReady(generation: number): Promise<boolean> {
+    const store = storeOf(this.model);
+    if (store && store.version < 0 && this.model.connected) {
+      this._note(
+        `Waiting for the kernel's state of comm ${this.model.commId}…`
+      );
+      await readyOrClosed(store, this.model);
+    }
+    return generation === this._generation && !this.isDisposed;
   }
 
   /** Stops the running module: its cleanup, its comm, its element, its error. */

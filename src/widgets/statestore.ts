@@ -7,11 +7,12 @@
  */
 import { PromiseDelegate } from '@lumino/coreutils';
 import { STATE_KEY } from '../kernel/protocol';
-import type { Buffers } from './contract';
+import type {
+  Buffers,
+  KeyListener,
+  StateListener as ChangeListener
+} from './contract';
 import { joinValues, sameValue, splitValues } from './statevalues';
-
-export type ChangeListener = (changes: Record<string, unknown>) => void;
-export type KeyListener = (value: unknown) => void;
 /** Sends a comm message to the kernel; false when the comm is disconnected. */
 export type StateSend = (
   data: Record<string, unknown>,
