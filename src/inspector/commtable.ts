@@ -1,7 +1,8 @@
 /**
  * The live comms table: per comm, its target and id, who opened it and since when, messages
  * and bytes each way, its rate with a sparkline of the last minute, and its transfers in
- * flight with their progress. Three columns that wrap, so it fits the panel's default width.
+ * flight with their progress; its Filter and Close buttons. Two columns that wrap, so it fits
+ * the panel's default width.
  * Kernel-provided names go in as textContent only.
  */
 import { describeTransfer } from '../chunks/progressview';
@@ -9,7 +10,7 @@ import { ITransfer } from '../chunks/transfers';
 import { formatBytes } from '../util/bytes';
 import { el } from '../util/dom';
 import { ICommStats } from './commstats';
-import { button } from './dom';
+import { button, buttonRow } from './dom';
 import { formatOpened, formatTraffic } from './format';
 import { sparkline } from './sparkline';
 
@@ -26,7 +27,7 @@ export interface ICommRowContext {
   transfersOf(commId: string): ITransfer[];
 }
 
-const HEADINGS = ['Comm', 'Traffic', ''];
+const HEADINGS = ['Comm', 'Traffic'];
 const SPARK_SECONDS = 60;
 
 /** The heading row, then one row per comm. */
@@ -114,14 +115,14 @@ function commRow(
 ): HTMLTableRowElement {
   const row = el('tr', 'jp-ipycomm-inspector-comm');
   row.dataset.commId = c.commId;
-  const buttons = el('td', '');
-  const stack = el('div', 'jp-ipycomm-inspector-actions');
-  stack.append(
-    button('Filter', () => actions.filter(c.commId)),
-    button('Close', () => actions.close(c.commId))
+  const identity = identityCell(c, context.now);
+  identity.append(
+    buttonRow(
+      button('Filter', () => actions.filter(c.commId)),
+      button('Close', () => actions.close(c.commId))
+    )
   );
-  buttons.append(stack);
-  row.append(identityCell(c, context.now), trafficCell(c, context), buttons);
+  row.append(identity, trafficCell(c, context));
   return row;
 }
 

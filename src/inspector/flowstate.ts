@@ -80,28 +80,21 @@ export function describeScope(flow: IFlowState): string {
     : 'A plain client is connected: messages go whole, unbatched';
 }
 
-/** The cells of a reader's row: who, state, taken, window, in flight. */
-export function readerCells(
+/** A reader in one line: who, its state, how far it credited, its window and how much of it is used. */
+export function describeReader(
   reader: IReaderState,
   flow: IFlowState,
   self: string
-): string[] {
+): string {
   const who =
-    reader.reader === self ? 'this page' : `${reader.reader.slice(0, 8)}…`;
-  const inFlight = Math.max(0, flow.seq - reader.acked);
-  return [
-    who,
-    reader.state,
-    String(reader.acked),
-    String(reader.window),
-    `${inFlight} of ${reader.window}`
-  ];
+    reader.reader === self
+      ? 'this page'
+      : `reader ${reader.reader.slice(0, 8)}…`;
+  const used = Math.min(reader.window, Math.max(0, flow.seq - reader.acked));
+  return `${who}: ${reader.state}, credited to ${reader.acked}, window ${reader.window} (${used} in use)`;
 }
 
-export const READER_HEADINGS = [
-  'Reader',
-  'State',
-  'Taken',
-  'Window',
-  'In flight'
-];
+/** How much of a reader's window the kernel has used (sent beyond its credit), 0 to window. */
+export function windowUsed(reader: IReaderState, flow: IFlowState): number {
+  return Math.min(reader.window, Math.max(0, flow.seq - reader.acked));
+}

@@ -1,16 +1,34 @@
 /**
  * The kernel's credit state as DOM (flowstate.ts): one line on the outbox, one on who reads
- * batches, and a row per reader with its state, what it took, its window and what is in
- * flight to it. Text only.
+ * batches, and a line per reader with its state, credit and window, over a bar of how much of
+ * that window the kernel has used. Text only.
  */
 import { el } from '../util/dom';
 import {
   describeOutbox,
+  describeReader,
   describeScope,
   IFlowState,
-  READER_HEADINGS,
-  readerCells
+  IReaderState,
+  windowUsed
 } from './flowstate';
+
+/** A reader's line, and a bar of how much of its window is in use. */
+function readerNode(
+  reader: IReaderState,
+  flow: IFlowState,
+  self: string
+): HTMLElement {
+  const node = el('li', 'jp-ipycomm-inspector-reader');
+  const text = describeReader(reader, flow, self);
+  const bar = el('meter', 'jp-ipycomm-inspector-window');
+  bar.max = Math.max(1, reader.window);
+  bar.value = windowUsed(reader, flow);
+  bar.high = bar.max * 0.9;
+  bar.setAttribute('aria-label', text);
+  node.append(el('span', '', text), bar);
+  return node;
+}
 
 /** `self`: this page's reader id (its connection's clientId), shown as "this page". */
 export function flowNodes(
@@ -24,26 +42,15 @@ export function flowNodes(
       : 'This kernel does not run ipycomm: no flow control';
     return [el('div', 'jp-ipycomm-inspector-empty', why)];
   }
-  const table = el('table', 'jp-ipycomm-inspector-readers');
-  table.setAttribute('aria-label', 'Readers and their credit');
-  const head = el('tr', '');
-  head.append(...READER_HEADINGS.map(h => el('th', '', h)));
-  table.append(head);
-  for (const reader of flow.readers) {
-    const row = el('tr', 'jp-ipycomm-inspector-reader');
-    row.append(...readerCells(reader, flow, self).map(t => el('td', '', t)));
-    table.append(row);
-  }
+  const list = el('ul', 'jp-ipycomm-inspector-readers');
+  list.setAttribute('aria-label', 'Readers and their credit');
+  list.append(...flow.readers.map(r => readerNode(r, flow, self)));
   if (!flow.readers.length) {
-    const row = el('tr', '');
-    const cell = el('td', '', 'No reader takes part');
-    cell.colSpan = READER_HEADINGS.length;
-    row.append(cell);
-    table.append(row);
+    list.append(el('li', '', 'No reader takes part'));
   }
   return [
     el('div', 'jp-ipycomm-inspector-outbox', describeOutbox(flow)),
     el('div', 'jp-ipycomm-inspector-scope', describeScope(flow)),
-    table
+    list
   ];
 }

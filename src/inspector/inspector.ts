@@ -102,9 +102,10 @@ export class CommInspector extends Widget {
     this.node.append(
       this._kernel,
       this._notice,
-      section('Live comms', this._comms, this._forms.send),
+      section('Live comms', this._comms),
       section('Flow control', this._flow),
       section('Messages', this._forms.logBar, this._logView.node),
+      section('Send on a comm', this._forms.send),
       this._buildTransfers(),
       section('Kernel targets', this._forms.targets, this._forms.open)
     );

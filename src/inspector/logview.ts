@@ -14,16 +14,19 @@ export class LogView {
   constructor() {
     this.node = el('ol', 'jp-ipycomm-log jp-ipycomm-inspector-log');
     this.node.setAttribute('aria-label', 'Comm messages');
+    this.node.addEventListener('scroll', () => {
+      const list = this.node;
+      this._follow =
+        list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+    });
   }
 
   /** Shows the events that match `filter`; returns how many. */
   render(events: ReadonlyArray<ICommEvent>, filter: string): number {
     const list = this.node;
-    const atBottom =
-      list.scrollHeight - list.scrollTop - list.clientHeight < 24;
     const shown = filterLog(events, filter);
     list.replaceChildren(...shown.map(e => this._entry(e)));
-    if (atBottom) {
+    if (this._follow) {
       list.scrollTop = list.scrollHeight;
     }
     return shown.length;
@@ -46,6 +49,8 @@ export class LogView {
     return item;
   }
 
+  /** Whether the list was scrolled to its bottom (or never scrolled): it follows the newest. */
+  private _follow = true;
   private _items = new WeakMap<ICommEvent, HTMLLIElement>();
 }
 

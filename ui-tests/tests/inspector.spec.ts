@@ -1,31 +1,111 @@
 /**
  * The Comm Inspector: live comms and their traffic, kernel targets, a filterable, pausable
- * message log, and actions; it survives a kernel restart.
+ * message log with the connection's history, the kernel's credit state, and actions; it fits
+ * its default width and survives a kernel restart.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
 import {
   expectKernel,
-  runFromPalette,
+  mouseDrag,
+  reloadWith,
   runNewCell,
   seedSlider
 } from './helpers';
+import { clipped, countIn, openInspector, rows, runExample } from './inspector';
 
-/** Opens the inspector (from the command palette, as a user would) and returns its panel. */
-async function openInspector(page: IJupyterLabPageFixture) {
-  // The palette shortcut is not handled while a cell editor has the focus.
-  await page
-    .locator('.jp-Notebook')
-    .first()
-    .click({ position: { x: 2, y: 2 } });
-  await page.keyboard.press('Escape');
-  await runFromPalette(page, 'Show Comm Inspector');
-  const panel = page.locator('#ipycomm-inspector');
-  await expect(panel).toBeVisible();
-  return panel;
-}
+const SLIDER = '03_simple_slider.ipynb';
 
-const rows = (panel: ReturnType<IJupyterLabPageFixture['locator']>) =>
-  panel.locator('tr[data-comm-id]');
+test.describe('comm inspector on the slider example', () => {
+  test('opened after Run All and drags: fits its default width, shows the history, real open times, rising counts and the credit', async ({
+    page,
+    tmpPath
+  }) => {
+    await runExample(page, tmpPath, SLIDER);
+    const slider = page.getByRole('slider').first();
+    for (const dx of [40, -25, 60]) {
+      await mouseDrag(page, slider, dx, 0);
+    }
+    const panel = await openInspector(page);
+    const row = rows(panel).filter({ hasText: 'simple_slider' });
+    await expect(row).toHaveCount(1);
+    // The drags came before the panel: the log has them all the same.
+    const log = panel.locator('.jp-ipycomm-inspector-log li');
+    await expect(log.filter({ hasText: 'open simple_slider' })).toHaveCount(1);
+    await expect(log.filter({ hasText: 'value_change' }).first()).toBeVisible();
+    await expect(row.locator('.jp-ipycomm-inspector-opened')).toHaveText(
+      /^opened by kernel \d{1,2}:\d{2}:\d{2}/
+    );
+    await expect(
+      row.getByRole('img', { name: /Messages per second/ })
+    ).toHaveCount(1);
+    // The credit view: this page reads with its window.
+    const reader = panel.locator('.jp-ipycomm-inspector-reader', {
+      hasText: 'this page'
+    });
+    await expect(reader).toContainText('256');
+    await expect(panel.locator('.jp-ipycomm-inspector-outbox')).toContainText(
+      'Outbox:'
+    );
+    expect(await clipped(panel)).toEqual([]);
+
+    // Counts and bytes rise with the traffic.
+    const out = row.locator('.jp-ipycomm-inspector-out');
+    const before = await countIn(out);
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => countIn(out)).toBeGreaterThan(before);
+    const inbound = row.locator('.jp-ipycomm-inspector-in');
+    const inBefore = await countIn(inbound);
+    await runNewCell(page, 'slider.set_value(7)');
+    await expect.poll(() => countIn(inbound)).toBeGreaterThan(inBefore);
+    expect(await clipped(panel)).toEqual([]);
+
+    // The README's screenshot is rewritten only when IPYCOMM_UPDATE_SCREENSHOT is set, so a
+    // test run leaves the tree clean.
+    if (process.env.IPYCOMM_UPDATE_SCREENSHOT) {
+      await page.sidebar.close('left');
+      await slider.scrollIntoViewIfNeeded();
+      await panel.evaluate(node => node.scrollTo(0, 0));
+      await page.screenshot({ path: '../docs/inspector.png' });
+    }
+
+    // A message's JSON opens in place.
+    const entry = log.filter({ hasText: 'value_change' }).first();
+    await entry.locator('summary').click();
+    await expect(entry.locator('pre')).toContainText(
+      '"action": "value_change"'
+    );
+  });
+
+  test('a comm opened before the page shows the open time the kernel recorded', async ({
+    page,
+    tmpPath
+  }) => {
+    await runExample(page, tmpPath, SLIDER);
+    await reloadWith(page, tmpPath, SLIDER);
+    const panel = await openInspector(page);
+    const opened = rows(panel)
+      .filter({ hasText: 'simple_slider' })
+      .locator('.jp-ipycomm-inspector-opened');
+    // Only the kernel knows it: this page's connection started after the comm opened.
+    await expect(opened).toHaveText(
+      /^opened by kernel \d{1,2}:\d{2}:\d{2}( [AP]M)?, \d+ (s|min)$/
+    );
+    expect(await clipped(panel)).toEqual([]);
+  });
+
+  test('saves the log as a JSON file', async ({ page, tmpPath }) => {
+    await runExample(page, tmpPath, SLIDER);
+    const panel = await openInspector(page);
+    const downloading = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Save log' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^ipycomm-log-.*\.json$/);
+    const body = JSON.parse(fs.readFileSync((await download.path())!, 'utf-8'));
+    expect(body.events.map((e: { kind: string }) => e.kind)).toContain('open');
+  });
+});
 
 test.describe('comm inspector', () => {
   test('lists a new comm within a second and logs, filters, pauses and clears its messages', async ({
@@ -52,14 +132,6 @@ test.describe('comm inspector', () => {
     await expect(
       log.filter({ hasText: 'Slider changed from 128 to 129' })
     ).toHaveCount(1);
-    // The README's screenshot (the inspector beside the slider notebook) is rewritten only when
-    // IPYCOMM_UPDATE_SCREENSHOT is set, so a test run leaves the tree clean.
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.sidebar.close('left');
-    await slider.scrollIntoViewIfNeeded();
-    if (process.env.IPYCOMM_UPDATE_SCREENSHOT) {
-      await page.screenshot({ path: '../docs/inspector.png' });
-    }
 
     const filter = panel.getByLabel('Filter messages');
     await filter.fill('my_widget');

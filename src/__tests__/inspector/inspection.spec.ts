@@ -2,8 +2,9 @@ import { CommStats } from '../../inspector/commstats';
 import {
   describeOutbox,
   describeScope,
+  describeReader,
   parseFlowState,
-  readerCells
+  windowUsed
 } from '../../inspector/flowstate';
 import { parseInspection } from '../../inspector/inspection';
 import { TrafficRecorder } from '../../inspector/recorder';
@@ -78,16 +79,13 @@ describe('the credit state in words', () => {
     );
   });
 
-  it('names this page and shows what is in flight to each reader', () => {
+  it('names this page and says how much of each window is in use', () => {
     const [reader] = flow.readers;
-    expect(readerCells(reader, flow, 'page-1-client')).toEqual([
-      'this page',
-      'gating',
-      '100',
-      '256',
-      '20 of 256'
-    ]);
-    expect(readerCells(reader, flow, 'other')[0]).toBe('page-1-c…');
+    expect(describeReader(reader, flow, 'page-1-client')).toBe(
+      'this page: gating, credited to 100, window 256 (20 in use)'
+    );
+    expect(describeReader(reader, flow, 'other')).toContain('reader page-1-c…');
+    expect(windowUsed(reader, { ...flow, seq: 10_000 })).toBe(256);
   });
 });
 
