@@ -1,0 +1,54 @@
+/**
+ * A synced state under real-time collaboration (jupyter-collaboration): two users on one
+ * notebook and one kernel see one state, and a reload renders the current value first.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import { reloadWith } from '../tests/helpers';
+import { counterIn, firstCounts, STATE_COUNTER_CELL } from '../tests/state';
+import { execute, join, openNew, secondPage, shutdownKernels } from './pages';
+
+// Galata's session and kernel mocks would give each page its own kernel.
+test.use({ kernels: null, sessions: null } as never);
+
+test.afterEach(async ({ page }) => shutdownKernels(page));
+
+test('two users drive one synced counter, and a reload shows the current count first', async ({
+  page,
+  browser,
+  baseURL,
+  tmpPath,
+  waitForApplication
+}) => {
+  const path = `${tmpPath}/state.ipynb`;
+  await openNew(page, path, [STATE_COUNTER_CELL]);
+  await page.notebook.runCell(0, true);
+  await expect(counterIn(page)).toHaveText('count 0');
+  const two = await secondPage({
+    browser,
+    baseURL: baseURL!,
+    tmpPath,
+    waitForApplication
+  });
+  await join(page, two, path);
+  await expect(counterIn(two)).toHaveText('count 0');
+  for (let i = 0; i < 5; i++) {
+    await counterIn(page).click();
+    await counterIn(two).click();
+  }
+  // Both end on one value, the kernel's: pin it by setting it from the kernel afterwards.
+  await expect
+    .poll(
+      async () =>
+        (await counterIn(page).textContent()) ===
+        (await counterIn(two).textContent())
+    )
+    .toBe(true);
+  await execute(page, "c.state['count'] = 1000 + c.state['count']");
+  await expect(counterIn(page)).toHaveText(/count 10\d\d/);
+  const shown = await counterIn(page).textContent();
+  await expect(counterIn(two)).toHaveText(shown!);
+  await reloadWith(two, tmpPath, 'state.ipynb');
+  await expect(counterIn(two)).toHaveText(shown!);
+  expect(await firstCounts(two)).toEqual([shown]);
+  await two.context().close();
+});
