@@ -46,6 +46,13 @@ test.describe('a synced state', () => {
       })
       .toBe(true);
     await other.close();
+    // Saving writes the state the page shows into the view's output.
+    await page.notebook.save();
+    const saved = await page.request.get(`/api/contents/${path}?content=1`);
+    const view = (await saved.json()).content.cells[0].outputs
+      .map((output: any) => output.data?.['application/vnd.ipycomm.view+json'])
+      .find(Boolean);
+    expect(`count ${view.state.state.count}`).toBe(await mine.textContent());
   });
 
   test('a page opened later renders the current value first, not the saved one', async ({
