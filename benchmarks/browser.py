@@ -1,7 +1,7 @@
 """Browser benchmark: ipycomm vs stock in Chromium, timed and measured in the page.
 
     python -m benchmarks.browser [--rounds 3] [--round-trips 60]
-                                 [--figures slider,memory,push,frontend,widgets,large]
+                                 [--figures slider,memory,push,frontend,widgets,large,state]
                                  [--comms 10000] [--push 20000] [--json PATH]
 
 Each round starts a fresh JupyterLab per side, in alternating order, and runs the specs in
@@ -20,6 +20,9 @@ ui-tests/bench/ against it (one Playwright run per side and round):
 - frontend (frontend.bench.ts, ipycomm only): from running a cell with ``frontend_target`` and
   ``Comm`` to the module's render, the same for a redefinition (hot reload), and the module's
   ``comm.request`` round trip next to a plain comm echo on the same comm.
+- state (state.bench.ts): two pages on one kernel, a change in one until the other shows it
+  (a synced state, ipycomm only, and an IntSlider), and after a reload the time to the
+  kernel's current value and whether the first value shown was stale.
 
 "stock" is ipykernel's own comm layer (``from ipykernel.comm import Comm``) on a server without
 ipycomm's server extension; "ipycomm" is ``from ipycomm import Comm`` with the extension on.

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .large_figures import large_figures
+from .state_figures import state_figures
 
-GROUPS = ("slider", "memory", "push", "frontend", "widgets", "large")
+GROUPS = ("slider", "memory", "push", "frontend", "widgets", "large", "state")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -113,6 +114,7 @@ def figures(args: argparse.Namespace) -> list[Figure]:
         *_stage_figures(),
         *_widget_figures(),
         *large_figures(Figure),
+        *state_figures(Figure),
     ]  # fmt: skip
 
 
