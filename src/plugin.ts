@@ -37,6 +37,7 @@ import {
   widgetTargets
 } from './widgets';
 import { IWidgetRegistry } from './widgets/registry';
+import { resyncAfterReconnect } from './widgets/syncedstate';
 import { untrackCommStatuses } from './kernel/commstatus';
 import { recordTraffic } from './inspector/recorder';
 import { quietStatusesPossible } from './compat';
@@ -51,6 +52,8 @@ function kernelEvents(manager: CommManager): IKernelEvents {
     onConnection: kernel => {
       // The Comm Inspector shows a connection's traffic since it started, panel open or not.
       recordTraffic(kernel);
+      // A synced state asks the kernel again after a dropped connection comes back.
+      resyncAfterReconnect(kernel, () => manager.registry.forKernel(kernel.id));
       watchDefinitions(kernel, {
         targets: frontendTargets,
         registerTarget: (connection, name) =>

@@ -6,6 +6,7 @@
  * written into the view's output when the notebook is saved (not on every change).
  */
 import { UUID } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 import { STATE_KEY } from '../kernel/protocol';
 import { frameScheduler } from '../util/coalesce';
 import type { IJSONObject } from '../util/json';
@@ -32,6 +33,32 @@ export function storeOf(model: IWidgetModel): StateStore | null {
     stores.set(model, store);
   }
   return store;
+}
+
+/** What a resync needs of a kernel connection (Kernel.IKernelConnection fits). */
+export interface IReconnecting {
+  readonly connectionStatusChanged: ISignal<unknown, string>;
+}
+
+/**
+ * After the connection to the kernel dropped and came back, every store of its comms asks the
+ * kernel for the current state again: changes sent while the page was away never arrive.
+ */
+export function resyncAfterReconnect(
+  kernel: IReconnecting,
+  models: () => Iterable<IWidgetModel>
+): void {
+  let dropped = false;
+  kernel.connectionStatusChanged.connect((_, status) => {
+    if (status === 'connecting') {
+      dropped = true;
+    } else if (status === 'connected' && dropped) {
+      dropped = false;
+      for (const model of models()) {
+        stores.get(model)?.sync();
+      }
+    }
+  });
 }
 
 /** Resolves when the store has the kernel's state, or the comm closed (it never will). */
