@@ -54,6 +54,23 @@ def _reloads(view: str, field: str) -> Pick:
     return pick
 
 
+def _loads(r: dict[str, Any]) -> float | None:
+    """Page B's document loads per reload (more than one: JupyterLab navigated again)."""
+    counts = [len(reload.get("loads") or []) for reload in _state(r).get("reloads") or []]
+    return float(median(counts)) if counts else None
+
+
+def _counter_after_slider(r: dict[str, Any]) -> float | None:
+    """How long after the IntSlider the counter showed the current value, in the same load."""
+    gaps = [
+        reload["counter"]["currentMs"] - reload["slider"]["currentMs"]
+        for reload in _state(r).get("reloads") or []
+        if reload.get("counter") and reload["counter"]["currentMs"] is not None
+        and reload["slider"]["currentMs"] is not None
+    ]  # fmt: skip
+    return float(median(gaps)) if gaps else None
+
+
 def _info(path: tuple[str, ...]) -> Pick:
     def pick(r: dict[str, Any]) -> float | None:
         value: Any = _state(r)
@@ -83,12 +100,15 @@ def state_figures(figure: Callable[..., Any]) -> list[Any]:
                _reloads("counter", "currentMs"), "lower", 0),
         figure("reload: navigation start to IntSlider at current value (ms)", "state",
                _reloads("slider", "currentMs"), "lower", 0),
+        figure("  reload: counter at current value after the IntSlider, same load (ms)",
+               "state", _counter_after_slider, None, 0),
         figure("reload: navigation start to IntSlider's first value shown (ms)", "state",
                _reloads("slider", "firstMs"), None, 0),
         figure("reload: synced counter's first value stale (share of reloads)", "state",
                _reloads("counter", "stale"), None, 2),
         figure("reload: IntSlider's first value stale (share of reloads)", "state",
                _reloads("slider", "stale"), None, 2),
+        figure("reload: page B's document loads", "state", _loads, None, 0),
         figure("page B's clock minus page A's (ms, estimate)", "state",
                _info(("clock", "offsetMs")), None, 3),
         figure("  ... bounded by a BroadcastChannel round trip of (ms)", "state",

@@ -21,6 +21,8 @@ import { arrival, clockOffset, IShown, recordShown, shown } from './twopages';
 const SETS = Number(process.env.BENCH_STATE_SETS ?? 40);
 const RELOADS = Number(process.env.BENCH_STATE_RELOADS ?? 3);
 const SYNCED = SIDE === 'ipycomm'; // the synced state exists only with ipycomm
+/** Page B's document loads (their URLs) since last read, for the results. */
+const loads: string[] = [];
 
 /** In A: set the counter to `n`; the epoch ms just before the call. */
 const setCount = (a: Page, n: number): Promise<number> =>
@@ -67,11 +69,14 @@ function firstShown(texts: IShown[], current: string): any {
   };
 }
 
-/** The kernel changes the values (A runs the cell), then B reloads until it shows them. */
+/**
+ * The kernel changes the values (A runs the cell), then B reloads until it shows them. B
+ * reloads its own URL: the first open moved it to a workspace of its own (JupyterLab does
+ * that, with a second document load, for a second window on a workspace in use).
+ */
 async function reloadB(
   a: IJupyterLabPageFixture,
   b: Page,
-  url: string,
   k: number
 ): Promise<any> {
   const count = `count ${1000 + k}`;
@@ -80,9 +85,13 @@ async function reloadB(
     `s.value = ${value}` + (SYNCED ? `\nc.state['count'] = ${1000 + k}` : '');
   await runCell(a, SYNCED ? 2 : 1, code);
   await b.bringToFront(); // a user reloads the page in front
-  await b.goto(url);
+  loads.splice(0);
+  await b.reload();
   await arrival(b, 'readout', value);
-  const result: any = { slider: firstShown(await shown(b, 'readout'), value) };
+  const result: any = {
+    loads: loads.splice(0),
+    slider: firstShown(await shown(b, 'readout'), value)
+  };
   if (SYNCED) {
     await arrival(b, 'counter', count);
     result.counter = firstShown(await shown(b, 'counter'), count);
@@ -95,7 +104,7 @@ async function reloadB(
 async function openTwoPages(
   page: IJupyterLabPageFixture,
   path: string
-): Promise<{ other: Page; url: string }> {
+): Promise<Page> {
   const cells = [...(SYNCED ? [STATE_COUNTER_CELL] : []), SLIDER, ''];
   await page.contents.uploadContent(notebookJson(cells), 'text', path);
   await page.notebook.openByPath(path);
@@ -107,6 +116,7 @@ async function openTwoPages(
   const other = await page.context().newPage();
   other.on('dialog', dialog => void dialog.accept()); // "leave the page?" on reload
   await other.addInitScript(recordShown);
+  other.on('load', () => loads.push(other.url()));
   const url = `${new URL(page.url()).origin}/lab/tree/${path}`;
   await other.goto(url);
   await arrival(other, 'readout', '0');
@@ -114,7 +124,7 @@ async function openTwoPages(
     await arrival(other, 'counter', 'count 0');
   }
   await page.bringToFront();
-  return { other, url };
+  return other;
 }
 
 test('synced state figures: sets seen in a second page, reloads', async ({
@@ -122,17 +132,18 @@ test('synced state figures: sets seen in a second page, reloads', async ({
   tmpPath
 }) => {
   test.skip(!wanted('state'), 'state figures not selected');
-  const { other, url } = await openTwoPages(page, `${tmpPath}/state.ipynb`);
+  const other = await openTwoPages(page, `${tmpPath}/state.ipynb`);
   const clock = await clockOffset(page, other);
+  const opened = loads.splice(0);
   const visible = await other.evaluate(() => document.visibilityState);
   const counterMs = SYNCED ? await setsShownInB(page, other, 'counter') : null;
   const sliderMs = await setsShownInB(page, other, 'readout');
   const reloads = [];
   for (let k = 1; k <= RELOADS; k++) {
-    reloads.push(await reloadB(page, other, url, k));
+    reloads.push(await reloadB(page, other, k));
   }
   await other.close();
   writeResult('state', {
-    state: { clock, visible, counterMs, sliderMs, reloads }
+    state: { opened, clock, visible, counterMs, sliderMs, reloads }
   });
 });

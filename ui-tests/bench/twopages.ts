@@ -61,16 +61,28 @@ export function recordShown(): void {
   });
 }
 
-/** When (epoch ms) page `page` first showed `text` in view `kind`. */
-export const arrival = (
+/**
+ * When (epoch ms) page `page` first showed `text` in view `kind`; asked again in the new
+ * document if the page navigates meanwhile.
+ */
+export async function arrival(
   page: Page,
   kind: string,
   text: string
-): Promise<number> =>
-  page.evaluate(
-    ([k, t]) => (window as any).__benchArrival(k, t) as Promise<number>,
-    [kind, text]
-  );
+): Promise<number> {
+  for (;;) {
+    try {
+      return await page.evaluate(
+        ([k, t]) => (window as any).__benchArrival(k, t) as Promise<number>,
+        [kind, text]
+      );
+    } catch (error) {
+      if (!String(error).includes('Execution context was destroyed')) {
+        throw error;
+      }
+    }
+  }
+}
 
 /** The texts view `kind` showed in `page` since its last load, times from navigation start. */
 export const shown = (page: Page, kind: string): Promise<IShown[]> =>
