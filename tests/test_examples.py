@@ -12,7 +12,8 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.ipynb"))
 
 
 def test_there_is_one_example_per_seed_example_and_two_for_widgets_from_python() -> None:
-    """The seed has four examples; examples/ has a notebook for each, plus widgets from Python and a synced state."""
+    """The seed has four examples; examples/ has a notebook for each, plus widgets from Python
+    and a synced state."""
     assert len(EXAMPLES) == 6
 
 

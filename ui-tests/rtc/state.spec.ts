@@ -52,3 +52,33 @@ test('two users drive one synced counter, and a reload shows the current count f
   expect(await firstCounts(two)).toEqual([shown]);
   await two.context().close();
 });
+
+test('a view that reaches a collaborator before its comm renders once the comm is known, and is live', async ({
+  page,
+  browser,
+  baseURL,
+  tmpPath,
+  waitForApplication
+}) => {
+  const path = `${tmpPath}/early.ipynb`;
+  await openNew(page, path, [STATE_COUNTER_CELL]);
+  const two = await secondPage({
+    browser,
+    baseURL: baseURL!,
+    tmpPath,
+    waitForApplication
+  });
+  await join(page, two, path);
+  // User two has the notebook open when user one runs the cell: the output reaches user two
+  // through the shared document, racing the comm_open on user two's kernel connection.
+  await page.notebook.runCell(0, true);
+  await expect(counterIn(two)).toHaveText('count 0');
+  await counterIn(two).click();
+  await expect(counterIn(page)).toHaveText('count 1');
+  await counterIn(page).click();
+  await expect(counterIn(two)).toHaveText('count 2');
+  await expect(
+    two.locator('.jp-ipycomm-view .jp-ipycomm-error').filter({ hasText: /\S/ })
+  ).toHaveCount(0);
+  await two.context().close();
+});
