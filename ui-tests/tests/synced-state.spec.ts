@@ -94,7 +94,7 @@ test.describe('a synced state', () => {
       (window as any).__stateComm.state.set('blob', bytes);
       return bytes.reduce((sum, b) => (sum + b) % 1000003, 0);
     });
-    const sum = 'sum(c.state.get(\'blob\', b\'\')) % 1000003';
+    const sum = "sum(c.state.get('blob', b'')) % 1000003";
     await expectKernel(page, sum, String(sent));
     // The kernel sends it back reversed, as a new key.
     await expectKernel(
