@@ -69,6 +69,13 @@ test('a view that reaches a collaborator before its comm renders once the comm i
     waitForApplication
   });
   await join(page, two, path);
+  // Output another user's run made is not trusted (module code would not run): user two
+  // trusts the notebook, as the view's note says to.
+  await two.evaluate(() => {
+    // Not awaited: the command resolves when its dialog closes.
+    void (window as any).jupyterapp.commands.execute('notebook:trust');
+  });
+  await two.locator('.jp-Dialog .jp-mod-accept').click();
   // User two has the notebook open when user one runs the cell: the output reaches user two
   // through the shared document, racing the comm_open on user two's kernel connection.
   await page.notebook.runCell(0, true);
