@@ -31,6 +31,12 @@ export interface IMessageLike {
   buffers?: ReadonlyArray<unknown>;
 }
 
+/**
+ * The largest message JSON whose data a log entry keeps: the log holds 500 entries per
+ * connection, and must not hold 500 large figures. A larger one keeps a note of its size.
+ */
+export const KEPT_JSON_LIMIT = 64 * 1024;
+
 const KINDS: Record<string, ICommEvent['kind']> = {
   comm_open: 'open',
   comm_msg: 'msg',
@@ -74,14 +80,18 @@ export function commEventOf(
   }
   const target = field(msg.content, 'target_name');
   const bufferSizes = (msg.buffers ?? []).map(sizeOf);
+  const json = jsonLength(msg.content);
   return {
     kind,
     direction,
     commId,
     targetName: typeof target === 'string' ? target : '',
-    bytes: jsonLength(msg.content) + bufferSizes.reduce((a, b) => a + b, 0),
+    bytes: json + bufferSizes.reduce((a, b) => a + b, 0),
     bufferSizes,
-    data: field(msg.content, 'data') ?? null,
+    data:
+      json <= KEPT_JSON_LIMIT
+        ? (field(msg.content, 'data') ?? null)
+        : `(${json} bytes of JSON, not kept by the log)`,
     msgId: msg.header.msg_id ?? '',
     time
   };

@@ -17,6 +17,20 @@ describe('commEventOf', () => {
     expect(commEventOf(msg('comm_msg', { data: {} }), 'in')).toBeNull();
   });
 
+  it('keeps the data of a small message, and only the size of a large one', () => {
+    const small = commEventOf(
+      msg('comm_msg', { comm_id: 'c', data: { value: 1 } }),
+      'in'
+    );
+    expect(small?.data).toEqual({ value: 1 });
+    const big = commEventOf(
+      msg('comm_msg', { comm_id: 'c', data: { text: 'x'.repeat(70000) } }),
+      'in'
+    );
+    expect(big?.bytes).toBeGreaterThan(70000);
+    expect(big?.data).toMatch(/^\(\d+ bytes of JSON, not kept by the log\)$/);
+  });
+
   it('counts binary buffers by size and keeps none of their content', () => {
     const event = commEventOf(
       {
