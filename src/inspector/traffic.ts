@@ -3,6 +3,7 @@
  * `kernel.anyMessage`) reduced to the comm event it is, if any. Pure, so tests feed it plain
  * objects.
  */
+import { jsonSize } from './jsonsize';
 
 /** 'in' is kernel to browser, 'out' browser to kernel. */
 export type Direction = 'in' | 'out';
@@ -53,14 +54,6 @@ function sizeOf(buffer: unknown): number {
   return 0;
 }
 
-function jsonLength(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return 0;
-  }
-}
-
 function field(content: unknown, key: string): unknown {
   return typeof content === 'object' && content !== null
     ? (content as Record<string, unknown>)[key]
@@ -80,7 +73,7 @@ export function commEventOf(
   }
   const target = field(msg.content, 'target_name');
   const bufferSizes = (msg.buffers ?? []).map(sizeOf);
-  const json = jsonLength(msg.content);
+  const json = jsonSize(msg.content);
   return {
     kind,
     direction,
