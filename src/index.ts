@@ -17,11 +17,14 @@ export type {
 export type {
   Buffers,
   IModuleComm,
+  IModuleState,
   IRenderProps,
   IReply,
+  KeyListener,
   RenderFunction,
   RenderResult,
-  RequestHandler
+  RequestHandler,
+  StateListener
 } from './widgets/contract';
 export { CommClosedError, isCommClosed, RequestError } from './comms/rpc';
 export default plugin;
