@@ -1,7 +1,11 @@
 import { Signal } from '@lumino/signaling';
 import { CommModel } from '../../comms/model';
 import { STATE_KEY } from '../../kernel/protocol';
-import { resyncAfterReconnect, storeOf } from '../../widgets/syncedstate';
+import {
+  readyOrClosed,
+  resyncAfterReconnect,
+  storeOf
+} from '../../widgets/syncedstate';
 
 function stateModel(sent: unknown[]): CommModel {
   return new CommModel({
@@ -56,5 +60,14 @@ describe('a comm’s synced state in the page', () => {
     );
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual({ [STATE_KEY]: { kind: 'sync' } });
+  });
+
+  it('stops waiting for the kernel’s state when the comm closes', async () => {
+    const model = stateModel([]);
+    const store = storeOf(model)!;
+    const waited = readyOrClosed(store, model);
+    model.disconnect('The kernel closed it');
+    await waited;
+    expect(store.version).toBe(-1);
   });
 });
