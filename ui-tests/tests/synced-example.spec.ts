@@ -16,6 +16,7 @@ const canvasIn = (page: Page) =>
 
 /** Draws a short stroke across the canvas, `dy` pixels from its top. */
 async function stroke(page: Page, dy: number): Promise<void> {
+  await canvasIn(page).scrollIntoViewIfNeeded();
   const box = (await canvasIn(page).boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + dy);
   await page.mouse.down();
