@@ -14,6 +14,72 @@ export function isBinary(
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 }
 
+/**
+ * Throws a TypeError naming `key` (and where inside the value) unless `value` may be held in a
+ * synced state: JSON (finite numbers, plain objects and arrays) or binary, at any depth.
+ */
+export function checkValue(key: string, value: unknown): void {
+  const problem = problemOf(value, []);
+  if (problem) {
+    const where = problem.path
+      .map(step => `[${JSON.stringify(step)}]`)
+      .join('');
+    throw new TypeError(
+      `comm.state.set: '${key}'${where ? ` at ${where}` : ''} is ${problem.what}, ` +
+        'not JSON or binary (ArrayBuffer, a typed array or a DataView)'
+    );
+  }
+}
+
+type Problem = { path: Path; what: string } | null;
+
+function problemOf(value: unknown, path: Path): Problem {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean'
+  ) {
+    return null;
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value)
+      ? null
+      : { path, what: `the number ${value}` };
+  }
+  if (isBinary(value)) {
+    return null;
+  }
+  if (Array.isArray(value)) {
+    return firstProblem(
+      value.map((item, i) => [i, item]),
+      path
+    );
+  }
+  const proto =
+    typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    return firstProblem(Object.entries(value as object), path);
+  }
+  const kind =
+    typeof value === 'object'
+      ? (proto?.constructor?.name ?? 'object')
+      : typeof value;
+  return { path, what: `a ${kind}` };
+}
+
+function firstProblem(
+  entries: Array<[string | number, unknown]>,
+  path: Path
+): Problem {
+  for (const [step, item] of entries) {
+    const found = problemOf(item, [...path, step]);
+    if (found) {
+      return found;
+    }
+  }
+  return null;
+}
+
 /** The JSON of `values` with binary values replaced by null, their paths, and the buffers. */
 export function splitValues(values: Record<string, unknown>): {
   state: Record<string, unknown>;

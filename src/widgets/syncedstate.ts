@@ -13,7 +13,7 @@ import type { IJSONObject } from '../util/json';
 import type { IIncomingMessage, IWidgetModel } from './api';
 import type { IModuleState, KeyListener, StateListener } from './contract';
 import { StateStore } from './statestore';
-import { splitValues } from './statevalues';
+import { checkValue, splitValues } from './statevalues';
 
 const stores = new WeakMap<IWidgetModel, StateStore>();
 
@@ -132,7 +132,10 @@ export class ModuleState implements IModuleState {
         'comm.state.set: pass (key, value) or an object of keys and values'
       );
     }
-    return this._store.set(keyOrValues, value);
+    const values =
+      typeof keyOrValues === 'string' ? { [keyOrValues]: value } : keyOrValues;
+    Object.entries(values).forEach(([k, v]) => checkValue(k, v));
+    return this._store.set(values);
   }
 
   on(event: 'change', listener: StateListener): () => void;

@@ -2,6 +2,7 @@ import { Signal } from '@lumino/signaling';
 import { CommModel } from '../../comms/model';
 import { STATE_KEY } from '../../kernel/protocol';
 import {
+  ModuleState,
   readyOrClosed,
   resyncAfterReconnect,
   storeOf
@@ -69,5 +70,26 @@ describe('a comm’s synced state in the page', () => {
     model.disconnect('The kernel closed it');
     await waited;
     expect(store.version).toBe(-1);
+  });
+
+  it('refuses a value that is not JSON or binary at once, naming the key, and sends nothing', () => {
+    const sent: any[] = [];
+    const model = stateModel(sent);
+    const state = new ModuleState(storeOf(model)!, () => undefined);
+    expect(() => state.set('when', new Date())).toThrow(
+      "comm.state.set: 'when' is a Date, not JSON or binary"
+    );
+    expect(() => state.set({ ok: 1, big: { n: [1, 10n] } })).toThrow(
+      '\'big\' at ["n"][1] is a bigint'
+    );
+    expect(() => state.set('x', NaN)).toThrow("'x' is the number NaN");
+    expect(() => state.set('f', () => 1)).toThrow("'f' is a function");
+    expect(sent).toHaveLength(1); // the sync only
+    state.set({
+      bytes: new Uint8Array(2),
+      nested: { list: [null, 'a', true] }
+    });
+    expect(sent).toHaveLength(2);
+    expect(model.connected).toBe(true);
   });
 });
