@@ -5,6 +5,7 @@
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { pyString } from './frontend';
+import { notebookJson } from './helpers';
 
 /**
  * The counter's module: it shows the state's count, a click adds one. Each page records the
@@ -49,4 +50,21 @@ export async function secondPageOn(
   await expect(counterIn(other)).toBeVisible({ timeout: 60000 });
   await page.bringToFront();
   return other;
+}
+
+/** Notebook `path` with the counter run (count 0) and saved, open in `page`; returns `path`. */
+export async function savedCounter(
+  page: IJupyterLabPageFixture,
+  path: string
+): Promise<string> {
+  await page.contents.uploadContent(
+    notebookJson([STATE_COUNTER_CELL, '']),
+    'text',
+    path
+  );
+  await page.notebook.openByPath(path);
+  await page.notebook.runCell(0, true);
+  await expect(counterIn(page)).toHaveText('count 0');
+  await page.notebook.save();
+  return path;
 }

@@ -4,10 +4,11 @@
  * opens later renders the current value first, never a stale one.
  */
 import { expect, test } from '@jupyterlab/galata';
-import { expectKernel, notebookJson, runCell } from './helpers';
+import { expectKernel, runCell } from './helpers';
 import {
   counterIn,
   firstCounts,
+  savedCounter,
   secondPageOn,
   STATE_COUNTER_CELL
 } from './state';
@@ -17,17 +18,8 @@ test.describe('a synced state', () => {
     page,
     tmpPath
   }) => {
-    const path = `${tmpPath}/two.ipynb`;
-    await page.contents.uploadContent(
-      notebookJson([STATE_COUNTER_CELL, '']),
-      'text',
-      path
-    );
-    await page.notebook.openByPath(path);
-    await page.notebook.runCell(0, true);
+    const path = await savedCounter(page, `${tmpPath}/two.ipynb`);
     const mine = counterIn(page);
-    await expect(mine).toHaveText('count 0');
-    await page.notebook.save();
     const other = await secondPageOn(page, path);
     const theirs = counterIn(other);
     await expect(theirs).toHaveText('count 0');
@@ -59,16 +51,7 @@ test.describe('a synced state', () => {
     page,
     tmpPath
   }) => {
-    const path = `${tmpPath}/late.ipynb`;
-    await page.contents.uploadContent(
-      notebookJson([STATE_COUNTER_CELL, '']),
-      'text',
-      path
-    );
-    await page.notebook.openByPath(path);
-    await page.notebook.runCell(0, true);
-    await expect(counterIn(page)).toHaveText('count 0');
-    await page.notebook.save(); // the output holds count 0
+    const path = await savedCounter(page, `${tmpPath}/late.ipynb`); // it holds count 0
     await expectKernel(
       page,
       "c.state.update(count=42) or c.state['count']",
