@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kernel_driver import KernelDriver
 
 MANAGER_TYPE = "print(type(get_ipython().kernel.comm_manager).__module__)"
@@ -25,10 +26,15 @@ def test_a_new_kernel_runs_on_ipycomm_before_its_first_cell(tmp_path: Path) -> N
         driver.stop()
 
 
-def test_the_environment_variable_turns_activation_off(tmp_path: Path) -> None:
+# The hash seed orders the members a protocol isinstance check reads: with seed 5, it reads
+# the stock CommManager's unset ``kernel`` first, which raises a TraitError (not an
+# AttributeError); with seed 0 it does not. Both must give ipycomm's clear error.
+@pytest.mark.parametrize("hash_seed", ["5", "0"])
+def test_the_environment_variable_turns_activation_off(tmp_path: Path, hash_seed: str) -> None:
     """IPYCOMM_ACTIVATE=off: the kernel runs on the stock comm layer, an import of ipycomm (a
     library's, say) keeps it there, and %load_ext ipycomm switches it."""
-    driver = KernelDriver(tmp_path / "kernel.log", env={"IPYCOMM_ACTIVATE": "off"})
+    env = {"IPYCOMM_ACTIVATE": "off", "PYTHONHASHSEED": hash_seed}
+    driver = KernelDriver(tmp_path / "kernel.log", env=env)
     try:
         assert "targets" not in driver.comm_info()
         assert driver.output(MANAGER_TYPE).strip() != "ipycomm.manager"

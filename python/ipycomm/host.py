@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, runtime_checkable
 
 import comm as comm_package
 
@@ -36,7 +36,7 @@ def installed_manager() -> CommHost:
     in one where activation is off and nothing installed it).
     """
     manager = comm_package.get_comm_manager()
-    if not isinstance(manager, CommHost):
+    if not _is_host(manager):
         raise RuntimeError(
             "ipycomm is not the comm layer of this process. In an IPython kernel it installs "
             "itself unless activation is off (IPYCOMM_ACTIVATE=0, c.IPyComm.activate = False): "
@@ -44,6 +44,16 @@ def installed_manager() -> CommHost:
             "manager=CommManager(transport)."
         )
     return manager
+
+
+def _is_host(manager: Any) -> TypeGuard[CommHost]:
+    """Whether ``manager`` is ipycomm's. Not a bare ``isinstance``: the protocol check reads
+    each member in a per-process (hash-seeded) order, and ipykernel's own CommManager raises
+    a TraitError, not an AttributeError, when its unset ``kernel`` is read first."""
+    try:
+        return isinstance(manager, CommHost)
+    except Exception:
+        return False
 
 
 def host_of(
