@@ -38,6 +38,11 @@ module.exports = {
   // that such a message arrives).
   grepInvert:
     /Cancel drops it in the kernel|times out when the page that shows the view is gone|a 30 MB message from the kernel arrives whole/,
+  // A kernel started through the gateway sometimes never answers its first request (its first
+  // cell never reaches Idle): once in 25 specs on 2026-12-07, with the hop leaving JupyterLab's
+  // first websocket alone. The cause is not found (docs/remote-kernels.md §5); a retry starts
+  // a new kernel, and each attempt runs every assertion.
+  retries: 2,
   use: { ...base.use, baseURL: 'http://127.0.0.1:8891' },
   webServer: [
     {
