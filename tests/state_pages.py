@@ -40,6 +40,7 @@ class StatePage:
         self.changes: list[dict[str, Any]] = []
         self._seq = 0
         self._pending: dict[str, int] = {}
+        self._wait_subscribed()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
@@ -78,16 +79,33 @@ class StatePage:
             assert time.monotonic() < deadline, f"{self.view}: timed out at {self.values}"
             time.sleep(0.01)
 
+    def _wait_subscribed(self) -> None:
+        """Until the status of its own kernel_info comes back on iopub: from then on its
+        subscription is live, and no state message the kernel publishes can miss it."""
+        for _ in range(60):
+            msg_id = self.kc.kernel_info()
+            try:
+                while self._receive(self.kc.iopub_channel.get_msg(timeout=1)) != msg_id:
+                    pass
+                return
+            except queue.Empty:
+                continue
+        raise AssertionError(f"{self.view}: the iopub subscription never went live")
+
     def _read(self) -> None:
         while not self._stop.is_set():
             try:
-                msg = self.kc.iopub_channel.get_msg(timeout=0.1)
+                self._receive(self.kc.iopub_channel.get_msg(timeout=0.1))
             except queue.Empty:
                 continue
-            unpacked = self.reader.receive(msg) if self.reader is not None else [msg]
-            with self._lock:
-                for one in unpacked:
-                    self._take(one)
+
+    def _receive(self, msg: Msg) -> str | None:
+        """Takes one iopub message in; returns the id of the request it answers."""
+        unpacked = self.reader.receive(msg) if self.reader is not None else [msg]
+        with self._lock:
+            for one in unpacked:
+                self._take(one)
+        return msg["parent_header"].get("msg_id")
 
     def _comm_msg(self, data: dict[str, Any], buffers: list[Any]) -> None:
         msg = self.kc.session.msg("comm_msg", {"comm_id": self.comm_id, "data": data})
