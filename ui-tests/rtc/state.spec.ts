@@ -3,7 +3,7 @@
  * notebook and one kernel see one state, and a reload renders the current value first.
  */
 import { expect, test } from '@jupyterlab/galata';
-import { reloadWith } from '../tests/helpers';
+import { reloadWith, runCell, runNewCell } from '../tests/helpers';
 import { counterIn, firstCounts, STATE_COUNTER_CELL } from '../tests/state';
 import { execute, join, openNew, secondPage, shutdownKernels } from './pages';
 
@@ -35,14 +35,20 @@ test('two users drive one synced counter, and a reload shows the current count f
     await counterIn(page).click();
     await counterIn(two).click();
   }
-  // Both end on one value, the kernel's: pin it by setting it from the kernel afterwards.
+  // Both end on the kernel's value. Two pages can show one value while a set is still on
+  // its way, so the kernel is asked too (a probe cell), until all three agree.
+  const probe = await runNewCell(page, 'pass');
   await expect
-    .poll(
-      async () =>
-        (await counterIn(page).textContent()) ===
-        (await counterIn(two).textContent())
-    )
+    .poll(async () => {
+      const kernel = `count ${await runCell(page, probe, "print(c.state['count'])")}`;
+      const shown = [
+        await counterIn(page).textContent(),
+        await counterIn(two).textContent()
+      ];
+      return shown.every(text => text === kernel);
+    })
     .toBe(true);
+  // A value only the kernel set, for the reload to show first.
   await execute(page, "c.state['count'] = 1000 + c.state['count']");
   await expect(counterIn(page)).toHaveText(/count 10\d\d/);
   const shown = await counterIn(page).textContent();
