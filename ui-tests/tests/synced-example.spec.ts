@@ -6,7 +6,7 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectKernel, REPO } from './helpers';
+import { expectKernel, REPO, runCell } from './helpers';
 import { runAll } from './runall';
 
 const NAME = '06_synced_state.ipynb';
@@ -14,10 +14,27 @@ const NAME = '06_synced_state.ipynb';
 const canvasIn = (page: Page) =>
   page.locator('.jp-ipycomm-view canvas').first();
 
+/** The canvas's box once it has stopped moving (views above it may still be rendering). */
+async function settledBox(
+  page: Page
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = '';
+  let box = (await canvasIn(page).boundingBox())!;
+  await expect
+    .poll(async () => {
+      await canvasIn(page).scrollIntoViewIfNeeded();
+      box = (await canvasIn(page).boundingBox())!;
+      const seen = last;
+      last = JSON.stringify(box);
+      return last === seen;
+    })
+    .toBe(true);
+  return box;
+}
+
 /** Draws a short stroke across the canvas, `dy` pixels from its top. */
 async function stroke(page: Page, dy: number): Promise<void> {
-  await canvasIn(page).scrollIntoViewIfNeeded();
-  const box = (await canvasIn(page).boundingBox())!;
+  const box = await settledBox(page);
   await page.mouse.move(box.x + 20, box.y + dy);
   await page.mouse.down();
   for (let x = 40; x <= 200; x += 40) {
@@ -58,11 +75,20 @@ test('strokes drawn in two pages are all kept by the kernel and drawn in both', 
   await stroke(other, 50);
   await page.bringToFront();
   await stroke(page as unknown as Page, 120);
-  await expectKernel(page, "len(sketch.state['order'])", '2');
-  // Both pages draw both strokes (the canvas has a 1 px border: offsets are 1 less).
+  const probe = await expectKernel(page, "len(sketch.state['order'])", '2');
+  // A point from the middle of each stroke, as the kernel keeps it (canvas coordinates).
+  const points = JSON.parse(
+    await runCell(
+      page,
+      probe,
+      "import json; print(json.dumps([sketch.state[k][2] for k in sketch.state['order']]))"
+    )
+  ) as [number, number][];
+  expect(points).toHaveLength(2);
   for (const p of [page as unknown as Page, other]) {
-    await expect.poll(() => inkedNear(p, 100, 49)).toBe(true);
-    await expect.poll(() => inkedNear(p, 100, 119)).toBe(true);
+    for (const [x, y] of points) {
+      await expect.poll(() => inkedNear(p, x, y)).toBe(true);
+    }
   }
   await other.close();
 });
