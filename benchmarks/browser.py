@@ -14,9 +14,12 @@ ui-tests/bench/ against it (one Playwright run per side and round):
 - push (traffic.bench.ts): a cell sends ``--push`` messages on one ``my_widget`` comm as fast
   as it can; how many reach the page (batch items counted), in how many wire messages, and at
   what rate from the first to the last arrival.
-- large (large.bench.ts): 50 MB each way on a comm, an ipywidgets FileUpload of 30 MB through
-  the file chooser, a small echo while 200 MB travel on another comm, and (ipycomm only) a
-  gigabyte page to kernel with the kernel's and the server's peak memory.
+- large (large.bench.ts): 50 MB each way on a comm, next to the same through a bare tornado
+  websocket server from the same page (1 MiB messages and one message; both sides) and as a
+  fraction of it; an ipywidgets FileUpload of 30 MB through the file chooser; a small echo and
+  an IntSlider key to echo_update, idle and while 200 MB travel on another comm; a 5 MB
+  Image.value update to the page's <img>; and (ipycomm only) a gigabyte page to kernel with
+  the kernel's and the server's peak memory.
 - frontend (frontend.bench.ts, ipycomm only): from running a cell with ``frontend_target`` and
   ``Comm`` to the module's render, the same for a redefinition (hot reload), and the module's
   ``comm.request`` round trip next to a plain comm echo on the same comm.
@@ -115,6 +118,7 @@ def run_side(
             "BENCH_ROUND_TRIPS": str(args.round_trips),
             "BENCH_COMMS": str(args.comms),
             "BENCH_PUSH": str(args.push),
+            "BENCH_PYTHON": sys.executable,  # for servers a spec starts (ws_ceiling.py)
             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         }
         done = subprocess.run(

@@ -1,6 +1,8 @@
 """The large-message figures (ui-tests/bench/large.bench.ts, group ``large``): throughput both
-ways, an ipywidgets FileUpload, a small echo while a big message travels, and a gigabyte
-upload with the memory each process peaked at."""
+ways next to a bare websocket server's from the same page (and, within each round, as a
+fraction of it), an ipywidgets FileUpload, a small echo and an IntSlider key while a big
+message travels, a large Image.value update, and a gigabyte upload with the memory each
+process peaked at."""
 
 from __future__ import annotations
 
@@ -41,12 +43,47 @@ def _echo(part: str) -> Pick:
     return pick
 
 
-def _echo_ratio(part: str) -> Pick:
+def _ceiling(way: str, how: str) -> Pick:
+    """MB/s through the bare websocket server, ``way`` up or down, ``how`` chunked or one."""
+
     def pick(r: dict[str, Any]) -> float | None:
-        busy, idle = _echo(part)(r), _echo("idle")(r)
-        return None if busy is None or not idle else busy / idle
+        ceiling = _large(r).get("ceiling") or {}
+        ms = ceiling.get(f"{way}_{how}_ms")
+        return None if not ms else ceiling[f"{way}_bytes"] / 1e6 / (ms / 1000)
 
     return pick
+
+
+def _over(numerator: Pick, denominator: Pick) -> Pick:
+    """One figure over another of the same round and side (None if either is missing)."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        top, bottom = numerator(r), denominator(r)
+        return None if top is None or not bottom else top / bottom
+
+    return pick
+
+
+def _keys(part: str) -> Pick:
+    """The IntSlider's key to echo_update p50, ``idle`` or during the ``down`` transfer; or,
+    for ``count``, how many keys were answered during it."""
+
+    def pick(r: dict[str, Any]) -> float | None:
+        slider = _large(r).get("slider")
+        if not slider:
+            return None
+        keys = slider["down"]["keys"]
+        return len(keys) if part == "count" else _p50(slider["idle"] if part == "idle" else keys)
+
+    return pick
+
+
+def _image(r: dict[str, Any]) -> float | None:
+    """The Image update's p50; None unless the <img> ended up with exactly the bytes set."""
+    large = _large(r)
+    image = large.get("image") or {}
+    right = image.get("bytes") == round(large.get("image_mb", 0) * 1e6)
+    return _p50(image.get("ms")) if right else None
 
 
 def _gigabyte(what: str) -> Pick:
@@ -71,16 +108,38 @@ def large_figures(figure: Callable[..., Any]) -> list[Any]:
     return [
         figure("50 MB page -> kernel, createComm().send (MB/s; - = lost)", "large",
                _rate("up_mb", "up_ms"), "higher"),
+        figure("bare websocket page -> server, same size, 1 MiB messages (MB/s)", "large",
+               _ceiling("up", "chunked"), None),
+        figure("bare websocket page -> server, same size, one message (MB/s)", "large",
+               _ceiling("up", "one"), None),
+        figure("  50 MB page -> kernel / bare 1 MiB messages up (same round)", "large",
+               _over(_rate("up_mb", "up_ms"), _ceiling("up", "chunked")), "higher", 2),
         figure("50 MB kernel -> page (MB/s)", "large", _rate("down_mb", "down_ms"), "higher"),
+        figure("bare websocket server -> page, same size, 1 MiB messages (MB/s)", "large",
+               _ceiling("down", "chunked"), None),
+        figure("bare websocket server -> page, same size, one message (MB/s)", "large",
+               _ceiling("down", "one"), None),
+        figure("  50 MB kernel -> page / bare 1 MiB messages down (same round)", "large",
+               _over(_rate("down_mb", "down_ms"), _ceiling("down", "chunked")), "higher", 2),
         figure("FileUpload 30 MB: bytes the kernel got (MB)", "large",
                lambda r: _large(r).get("upload_bytes", 0) / 1e6, "higher"),
         figure("small echo p50, idle (ms)", "large", _echo("idle"), "lower"),
         figure("small echo p50 while 200 MB go kernel -> page (ms)", "large",
                _echo("down"), "lower"),
-        figure("  ... as a multiple of the idle echo", "large", _echo_ratio("down"), "lower", 2),
+        figure("  ... as a multiple of the idle echo", "large",
+               _over(_echo("down"), _echo("idle")), "lower", 2),
         figure("small echo p50 while 200 MB go page -> kernel (ms)", "large",
                _echo("up"), "lower"),
-        figure("  ... as a multiple of the idle echo", "large", _echo_ratio("up"), "lower", 2),
+        figure("  ... as a multiple of the idle echo", "large",
+               _over(_echo("up"), _echo("idle")), "lower", 2),
+        figure("IntSlider key to echo_update p50, idle (ms)", "large", _keys("idle"), "lower"),
+        figure("IntSlider key to echo_update p50 while 200 MB go kernel -> page (ms)", "large",
+               _keys("down"), "lower"),
+        figure("  ... as a multiple of the idle key round trip", "large",
+               _over(_keys("down"), _keys("idle")), "lower", 2),
+        figure("  ... keys answered during those 200 MB", "large", _keys("count"), None, 0),
+        figure("Image.value 5 MB: set to the page's <img> showing it, p50 (ms)", "large",
+               _image, "lower"),
         figure("1 GB page -> kernel (MB/s)", "large", _gigabyte_rate, "higher"),
         figure("1 GB page -> kernel: kernel peak RSS growth (MB)", "large",
                _gigabyte("kernel"), None, 0),

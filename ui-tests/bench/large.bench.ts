@@ -14,23 +14,37 @@
  *   another comm, kernel to page (both sides) and page to kernel (ipycomm only: stock loses it).
  * - gigabyte: BENCH_LARGE_GB_MB MB page to kernel (ipycomm only), with the kernel's and the
  *   server's peak resident memory (VmHWM) before and after, and the page's.
+ * - ceiling: the same sizes up and down through a bare websocket server, from this page, as
+ *   1 MiB messages and as one message (ceiling.ts; both sides, the same server).
+ * - slider, image: an IntSlider key round trip idle and during a BENCH_LARGE_BUSY_MB MB
+ *   download, and a BENCH_LARGE_IMAGE_MB MB Image.value update (largewidgets.ts).
  */
 import { IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { runCell, runNewCell } from '../tests/helpers';
-import { MB, PAYLOAD_PY, uploadThrough } from '../tests/large';
+import { runNewCell } from '../tests/helpers';
+import { PAYLOAD_PY } from '../tests/large';
+import { ceilingFigures } from './ceiling';
 import { SIDE, wanted, writeResult } from './common';
+import {
+  fileUpload,
+  IMAGE_PY,
+  imageUpdates,
+  sliderDuringDownload
+} from './largewidgets';
 
 const UP_MB = Number(process.env.BENCH_LARGE_UP_MB ?? 50);
 const DOWN_MB = Number(process.env.BENCH_LARGE_DOWN_MB ?? 50);
 const UPLOAD_MB = Number(process.env.BENCH_LARGE_UPLOAD_MB ?? 30);
 const BUSY_MB = Number(process.env.BENCH_LARGE_BUSY_MB ?? 200);
 const GB_MB = Number(process.env.BENCH_LARGE_GB_MB ?? 1000);
+const IMAGE_MB = Number(process.env.BENCH_LARGE_IMAGE_MB ?? 5);
+const IMAGE_REPEATS = 5;
 const ECHOES = 30;
 const NEVER_MS = 30000;
 
 /** The kernel side: an 'echo' target that answers every message, and sends big ones on ask. */
 const KERNEL_PY = [
   PAYLOAD_PY,
+  IMAGE_PY,
   'import os, resource',
   'from comm import get_comm_manager',
   'def hwm(pid):',
@@ -44,6 +58,9 @@ const KERNEL_PY = [
   "        data, bufs = msg['content']['data'], msg['buffers']",
   "        if 'down' in data:",
   "            comm.send({'down': 1}, buffers=[payload(data['down'])])",
+  "        elif 'image' in data:",
+  '            image_ask(data)',
+  "            comm.send({'image': 1})",
   '        else:',
   "            comm.send({'n': data.get('n'), 'got': [len(b) for b in bufs], 'memory': memory()})",
   '    comm.on_msg(on_msg)',
@@ -118,22 +135,34 @@ test('large messages', async ({ page }) => {
     },
     [DOWN_MB, NEVER_MS]
   );
+  result.ceiling = await ceilingFigures(
+    page,
+    UP_MB * 1e6,
+    DOWN_MB * 1e6,
+    NEVER_MS
+  );
   result.echo = await page.evaluate(echoFigures, [
     ECHOES,
     BUSY_MB,
     NEVER_MS,
     SIDE === 'ipycomm'
-  ]);
+  ] as [number, number, number, boolean]);
+  result.slider = await sliderDuringDownload(page, ECHOES, BUSY_MB, NEVER_MS);
+  result.image = await imageUpdates(page, IMAGE_MB, IMAGE_REPEATS, NEVER_MS);
   if (SIDE === 'ipycomm') {
-    result.gigabyte = await page.evaluate(gigabyte, [GB_MB, NEVER_MS * 10]);
+    result.gigabyte = await page.evaluate(gigabyte, [GB_MB, NEVER_MS * 10] as [
+      number,
+      number
+    ]);
   }
-  result.upload_bytes = await fileUpload(page);
+  result.upload_bytes = await fileUpload(page, UPLOAD_MB * 1e6, NEVER_MS);
   writeResult('large', {
     large: {
       up_mb: UP_MB,
       down_mb: DOWN_MB,
       upload_mb: UPLOAD_MB,
       busy_mb: BUSY_MB,
+      image_mb: IMAGE_MB,
       ...result
     }
   });
@@ -188,31 +217,4 @@ async function gigabyte([mb, never]: [number, number]) {
     before,
     after: after?.memory ?? null
   };
-}
-
-/** An ipywidgets FileUpload through the file chooser; the bytes the kernel ends up with. */
-async function fileUpload(page: IJupyterLabPageFixture): Promise<number> {
-  const cell = await runNewCell(
-    page,
-    'import ipywidgets as w\nup = w.FileUpload()\nup'
-  );
-  const button = (await page.notebook.getCellLocator(cell))!.locator(
-    '.widget-upload'
-  );
-  await uploadThrough(page, button, Buffer.alloc(UPLOAD_MB * MB, 7));
-  const probe = await runNewCell(page, 'pass');
-  const read = async () =>
-    Number(
-      await runCell(
-        page,
-        probe,
-        'print(len(up.value[0].content) if up.value else 0)'
-      )
-    );
-  let seen = 0;
-  const deadline = Date.now() + NEVER_MS;
-  while (Date.now() < deadline && seen === 0) {
-    seen = await read();
-  }
-  return seen;
 }
