@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ipycomm.chunks.format import CHUNK_KEY, Chunk, Notice, parse, split
+from ipycomm.chunks.format import CHUNK_KEY, Chunk, Notice, Slicer, chunk_data, parse, split
 from ipycomm.chunks.limits import Limits, describe_size
 from ipycomm.protocol import ProtocolError
 
@@ -40,9 +40,30 @@ def header(**fields: Any) -> dict[str, Any]:
 def test_parse_reads_chunk_zero_later_chunks_and_notices() -> None:
     """Chunk 0 carries size and parts; later chunks do not; notices carry no buffer."""
     assert parse(header(index=0, count=2, size=5, parts=[2, 3]), 1) == Chunk("t", 0, 2, 5, (2, 3))
-    assert parse(header(index=1, count=2), 1) == Chunk("t", 1, 2)
+    assert parse(header(index=1, count=3), 1) == Chunk("t", 1, 3)
+    assert parse(header(index=2, count=3), 1) == Chunk("t", 2, 3, last=True)
     assert parse(header(cancel=True), 0) == Notice("t", cancel=True)
     assert parse(header(error="no"), 0) == Notice("t", error="no")
+
+
+def test_the_adaptive_format_has_no_count_and_marks_the_last_chunk() -> None:
+    """Without ``count``, ``last: true`` ends the transfer; chunk_data writes either format."""
+    first = chunk_data("t", 0, None, [2, 3])
+    assert first == {CHUNK_KEY: {"transfer": "t", "index": 0, "size": 5, "parts": [2, 3]}}
+    assert parse(first, 1) == Chunk("t", 0, None, 5, (2, 3))
+    assert parse(chunk_data("t", 4, None, last=True), 1) == Chunk("t", 4, None, last=True)
+    assert parse(chunk_data("t", 1, 2), 1) == Chunk("t", 1, 2, last=True)
+
+
+def test_a_slicer_cuts_slices_of_the_sizes_asked_across_parts() -> None:
+    """Each take is as long as asked (or what is left), joining parts where a slice spans them."""
+    slicer = Slicer(b"0123456789", [b"abcdef", memoryview(bytes(range(4))).cast("B", (2, 2))])
+    sizes = (1, 2, 4, 8, 100)
+    pieces = [bytes(slicer.take(n)) for n in sizes]
+    assert pieces == [b"0", b"12", b"3456", b"789abcde", b"f" + bytes(range(4))]
+    assert slicer.exhausted and slicer.remaining == 0
+    empty = Slicer(b"", [])
+    assert not empty.exhausted and bytes(empty.take(10)) == b"" and empty.exhausted
 
 
 @pytest.mark.parametrize(
@@ -56,6 +77,7 @@ def test_parse_reads_chunk_zero_later_chunks_and_notices() -> None:
         (header(index=0, count=2, size=5), 1, "parts must be a non-empty list"),
         (header(index=0, count=2, size=5, parts=[2, 2]), 1, "parts sum to 4, not to size 5"),
         (header(index=0, count=2, size=True, parts=[1]), 1, "size must be an integer"),
+        (header(index=1, last="yes"), 1, "last must be a boolean, got 'yes'"),
         (header(cancel=False), 0, "a notice has cancel: true or an error string"),
         (header(cancel=True), 1, "a notice carries no buffer"),
     ],

@@ -10,6 +10,7 @@ from typing import Any
 
 from ipycomm.chunks.format import CHUNK_KEY
 from ipycomm.chunks.outgoing import transfer_of
+from ipycomm.chunks.pace import FixedPace
 from ipycomm.flow.wire import Queued
 from ipycomm.transport import Outgoing
 from test_chunk_pacer import Harness, pack
@@ -40,7 +41,7 @@ class Ordered(Harness):
 
     def big(self, parent: dict[str, Any]) -> None:
         message = Outgoing("comm_msg", "big", {}, {}, [bytes(2998)])
-        self.pacer.start(transfer_of(message, b"{}", 1000, pack, parent=parent))
+        self.pacer.start(transfer_of(message, b"{}", FixedPace(1000), pack, parent=parent))
         self.run()
 
     def small(self, i: int, comm_id: str = "c1", parent: Any = None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from ipycomm.chunks.format import CHUNK_KEY, MAX_AHEAD
 from ipycomm.chunks.outgoing import transfer_of
+from ipycomm.chunks.pace import FixedPace
 from ipycomm.chunks.pacer import Pacer
 from ipycomm.flow.outbox import Outbox
 from ipycomm.flow.readers import Readers
@@ -71,7 +72,7 @@ class Harness:
 
     def start(self, comm_id: str = "c1", size: int = 20 * 1000, chunk_size: int = 1000) -> str:
         message = Outgoing("comm_msg", comm_id, {}, {"m": 1}, [bytes(size - 2)])
-        transfer = transfer_of(message, b"{}", chunk_size, pack, parent={})
+        transfer = transfer_of(message, b"{}", FixedPace(chunk_size), pack, parent={})
         self.pacer.start(transfer)
         self.run()
         return transfer.transfer_id

@@ -246,7 +246,13 @@ def test_a_partial_idle_past_the_timeout_is_dropped_with_a_notice(
 
 
 def test_comm_info_reply_says_what_the_kernel_reassembles(k: KernelDriver) -> None:
-    """The ipycomm key: version 1, the chunk size and the message size limit."""
+    """The ipycomm key: version 1, the adaptive chunk format, the chunk size and the message
+    size limit."""
     info = k.comm_info()
-    assert info["ipycomm"] == {"version": 1, "chunk_size": 1 << 20, "max_message_size": 1 << 31}
+    assert info["ipycomm"] == {
+        "version": 1,
+        "chunk_format": 2,
+        "chunk_size": 1 << 20,
+        "max_message_size": 1 << 31,
+    }
     assert info["status"] == "ok"

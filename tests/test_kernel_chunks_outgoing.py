@@ -165,7 +165,12 @@ def test_the_configured_sizes_reach_the_comm_info_reply(tmp_path: Path) -> None:
     )
     try:
         info = driver.comm_info()["ipycomm"]
-        assert info == {"version": 1, "chunk_size": 65536, "max_message_size": 10**7}
+        assert info == {
+            "version": 1,
+            "chunk_format": 2,
+            "chunk_size": 65536,
+            "max_message_size": 10**7,
+        }
     finally:
         driver.stop()
     driver = kernel_with_config(tmp_path / "bad", "c.IPyComm.chunk_size = 16 << 20")

@@ -127,7 +127,7 @@ def test_a_reader_that_stops_crediting_is_forgotten_and_chunking_resumes(
         assert log.count("forgot reader") == 1
         k.kc.execute(big_send(2))
         after, whole = read_as(chunky, k, {"big": 2})
-        assert sum(is_chunk(m) for m in after) == 5
+        assert sum(is_chunk(m) for m in after) > 1, "the big message did not come in chunks"
         assert hashlib.sha256(whole["buffers"][0]).digest() == hashlib.sha256(PAYLOAD).digest()
         assert chunky.lost == 0
     finally:

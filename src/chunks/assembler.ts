@@ -8,7 +8,7 @@
  * python/ipycomm/chunks/assembler.py.
  */
 import { fail, IJSONObject, isObject, ok, Result } from '../util/json';
-import { IChunkHeader } from './format';
+import { IChunkHeader, isLast } from './format';
 
 /** A reassembled message: its data, and its buffers as views of the reassembled bytes. */
 export interface IWhole {
@@ -28,7 +28,8 @@ interface IState extends IPartial {
   bytes: Uint8Array;
   parts: number[];
   next: number;
-  count: number;
+  /** Undefined in the adaptive format, which marks the last chunk instead. */
+  count?: number;
 }
 
 export class Assembler {
@@ -78,7 +79,7 @@ export class Assembler {
     s.bytes.set(bytes, s.received);
     s.received += bytes.byteLength;
     s.next += 1;
-    if (s.next < s.count) {
+    if (!isLast(header)) {
       return ok(null);
     }
     this._states.delete(s.transfer);
@@ -153,8 +154,8 @@ export class Assembler {
       header.count !== state.count
     ) {
       return fail(
-        `transfer ${header.transfer} expected chunk ${state.next} of ${state.count} on comm ` +
-          `${state.commId}, got chunk ${header.index} of ${header.count} on comm ${commId}`
+        `transfer ${header.transfer} expected chunk ${state.next}${of(state.count)} on ` +
+          `comm ${state.commId}, got chunk ${header.index}${of(header.count)} on comm ${commId}`
       );
     }
     return ok(state);
@@ -163,6 +164,9 @@ export class Assembler {
   private _maxSize: number;
   private _states = new Map<string, IState>();
 }
+
+const of = (count?: number): string =>
+  count === undefined ? '' : ` of ${count}`;
 
 /** The message in a completed transfer's bytes: JSON data first, then the buffers. */
 function wholeOf(state: IState): Result<IWhole> {

@@ -6,13 +6,29 @@
 import { CHUNK_KEY } from '../kernel/protocol';
 import { fail, IJSONObject, isObject, ok, preview, Result } from '../util/json';
 
-/** What every chunk says about its transfer; `size` and `parts` are on chunk 0 only. */
+/**
+ * What every chunk says about its transfer; `size` and `parts` are on chunk 0 only. The fixed
+ * format announces `count`; the adaptive one (ADAPTIVE) cuts slices of any size and marks the
+ * last chunk with `last: true` instead.
+ */
 export interface IChunkHeader {
   transfer: string;
   index: number;
-  count: number;
+  count?: number;
   size?: number;
   parts?: number[];
+  last?: boolean;
+}
+
+/** The chunk formats: the fixed one (a count, one slice size) and the adaptive one. */
+export const FIXED = 1;
+export const ADAPTIVE = 2;
+
+/** Whether this chunk ends its transfer. */
+export function isLast(header: IChunkHeader): boolean {
+  return header.count === undefined
+    ? header.last === true
+    : header.index === header.count - 1;
 }
 
 /** What a comm message under CHUNK_KEY is: one chunk, or a notice about a transfer. */
@@ -59,14 +75,39 @@ export function parseChunked(data: unknown): Result<Chunked> {
   if (typeof body.error === 'string') {
     return ok({ kind: 'error', transfer, error: body.error });
   }
-  const { index, count } = body;
+  const header = parseIndex(transfer, body);
+  if (!header.ok) {
+    return header;
+  }
+  return parseFirst(transfer, body, header.value);
+}
+
+/** The index, and the count (fixed format) or the last mark (adaptive format). */
+function parseIndex(transfer: string, body: IJSONObject): Result<IChunkHeader> {
+  const { index, count, last } = body;
+  if (count === undefined) {
+    if (!isCount(index) || (last !== undefined && typeof last !== 'boolean')) {
+      return fail(
+        `chunk of transfer ${transfer}: bad index ${preview(index)} or last ${preview(last)}`
+      );
+    }
+    return ok({ transfer, index, ...(last === true ? { last } : {}) });
+  }
   if (!isCount(index) || !isCount(count) || index >= count) {
     return fail(
       `chunk of transfer ${transfer}: bad index ${preview(index)} of ${preview(count)}`
     );
   }
-  const header: IChunkHeader = { transfer, index, count };
-  if (index === 0) {
+  return ok({ transfer, index, count });
+}
+
+/** Chunk 0 gives the payload's size and parts. */
+function parseFirst(
+  transfer: string,
+  body: IJSONObject,
+  header: IChunkHeader
+): Result<Chunked> {
+  if (header.index === 0) {
     const { size, parts } = body;
     const lengths = Array.isArray(parts) ? parts : [];
     if (!isCount(size) || lengths.length === 0 || !lengths.every(isCount)) {

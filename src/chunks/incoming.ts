@@ -8,15 +8,25 @@ import type { KernelMessage } from '@jupyterlab/services';
 import type { Assembler } from './assembler';
 import { formatBytes } from '../util/bytes';
 import { FLOW_KEY } from '../kernel/protocol';
-import { IChunkHeader, isChunked, parseChunked } from './format';
+import { IChunkHeader, isChunked, isLast, parseChunked } from './format';
 import type { Outgoing } from './outgoing';
 import type { Transfers } from './transfers';
 
 type CommMsg = KernelMessage.ICommMsgMsg;
+/** A comm message of any kind: the last chunk has the type of the message it carries. */
+type AnyCommMsg =
+  | KernelMessage.ICommOpenMsg<'iopub'>
+  | KernelMessage.ICommMsgMsg<'iopub'>
+  | KernelMessage.ICommCloseMsg<'iopub'>;
 
 /** What to do with a message from the kernel. */
 export type Taken =
-  { kind: 'pass' } | { kind: 'swallow' } | { kind: 'deliver'; msg: CommMsg };
+  | { kind: 'pass' }
+  | { kind: 'swallow' }
+  | { kind: 'deliver'; msg: KernelMessage.IMessage };
+
+/** The messages whose data may be a chunk (a comm_open or comm_close in the adaptive format). */
+const CHUNKED_TYPES = new Set(['comm_open', 'comm_msg', 'comm_close']);
 
 const SWALLOW: Taken = { kind: 'swallow' };
 
@@ -40,18 +50,24 @@ export class Incoming {
       return { kind: 'pass' };
     }
     const type = msg.header.msg_type;
-    if (type === 'comm_close') {
-      this.commClosed((msg as KernelMessage.ICommCloseMsg).content.comm_id);
+    if (!CHUNKED_TYPES.has(type)) {
       return { kind: 'pass' };
     }
-    if (type !== 'comm_msg') {
-      return { kind: 'pass' };
+    const comm = msg as AnyCommMsg;
+    const taken = isChunked(comm.content.data)
+      ? this._takeChunked(comm)
+      : this._takeWhole(comm);
+    if (type === 'comm_close' && taken.kind !== 'swallow') {
+      this.commClosed(comm.content.comm_id);
     }
-    if (!isChunked((msg as CommMsg).content.data)) {
+    return taken;
+  }
+
+  private _takeWhole(msg: AnyCommMsg): Taken {
+    if (msg.header.msg_type === 'comm_msg') {
       this._dropAbandoned(msg as CommMsg);
-      return { kind: 'pass' };
     }
-    return this._takeChunked(msg as CommMsg);
+    return { kind: 'pass' };
   }
 
   /**
@@ -94,7 +110,7 @@ export class Incoming {
     }
   }
 
-  private _takeChunked(msg: CommMsg): Taken {
+  private _takeChunked(msg: AnyCommMsg): Taken {
     const commId = msg.content.comm_id;
     const parsed = parseChunked(msg.content.data);
     if (!parsed.ok) {
@@ -117,11 +133,11 @@ export class Incoming {
     return SWALLOW;
   }
 
-  private _takeChunk(msg: CommMsg, header: IChunkHeader): Taken {
+  private _takeChunk(msg: AnyCommMsg, header: IChunkHeader): Taken {
     const commId = msg.content.comm_id;
     const { transfer } = header;
     if (this._dropped.has(transfer)) {
-      if (header.index === header.count - 1) {
+      if (isLast(header)) {
         this._dropped.delete(transfer);
       }
       return SWALLOW; // the rest of a transfer already dropped
@@ -197,7 +213,7 @@ export class Incoming {
       `ipycomm: dropped a message from the kernel${got}: ${error}`
     );
     this._deps.transfers.finish(transfer, 'failed', error);
-    if (header.index < header.count - 1) {
+    if (!isLast(header)) {
       this._dropped.add(transfer);
       this._deps.sendCancel(commId, transfer);
     }

@@ -5,10 +5,13 @@
  * gets every message whole, as the stock stack sends it.
  */
 import { isObject } from '../util/json';
+import { FIXED } from './format';
 
 export interface ICapability {
   chunkSize: number;
   maxMessageSize: number;
+  /** The chunk formats the kernel reassembles: FIXED, or ADAPTIVE too (format.ts). */
+  chunkFormat: number;
 }
 
 /** The capability in a comm_info_reply's content, or null when the kernel has none. */
@@ -17,11 +20,17 @@ export function parseCapability(reply: unknown): ICapability | null {
   if (!isObject(info)) {
     return null;
   }
-  const { chunk_size: chunkSize, max_message_size: maxMessageSize } = info;
+  const {
+    chunk_size: chunkSize,
+    max_message_size: maxMessageSize,
+    chunk_format: format
+  } = info;
   const positive = (n: unknown): n is number =>
     typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+  // A kernel of an earlier ipycomm says no chunk_format: it reads the fixed format only.
+  const chunkFormat = positive(format) ? format : FIXED;
   return positive(chunkSize) && positive(maxMessageSize)
-    ? { chunkSize, maxMessageSize }
+    ? { chunkSize, maxMessageSize, chunkFormat }
     : null;
 }
 

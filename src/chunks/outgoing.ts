@@ -7,8 +7,9 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import { formatBytes } from '../util/bytes';
-import { payloadBound, payloadOf } from './format';
-import type { Negotiation } from './negotiation';
+import { ADAPTIVE, payloadBound, payloadOf } from './format';
+import type { ICapability, Negotiation } from './negotiation';
+import { Pace } from './pace';
 import { ChunkSender, ISenderDeps } from './sender';
 import type { Transfers } from './transfers';
 
@@ -60,6 +61,9 @@ export class Outgoing {
    * message over the kernel's limit.
    */
   take(msg: KernelMessage.IMessage): boolean {
+    if (msg.channel === 'shell') {
+      this._others += 1; // a chunk never comes here: it is sent past this hook
+    }
     const commId = commIdOf(msg);
     if (commId === null) {
       return false;
@@ -126,20 +130,29 @@ export class Outgoing {
           '(c.IPyComm.max_message_size); nothing was sent'
       );
     }
-    this._start(commId, msg, payload, capability.chunkSize);
+    this._start(commId, msg, payload, this._paceFor(capability));
     return true;
+  }
+
+  /** A transfer's pace: adaptive when the kernel reads slices of any size (docs/chunking.md §3). */
+  private _paceFor(capability: ICapability): Pace | number {
+    if (capability.chunkFormat < ADAPTIVE) {
+      return capability.chunkSize;
+    }
+    const others = () => this._others;
+    return new Pace({ start: capability.chunkSize, adaptive: true, others });
   }
 
   private _start(
     commId: string,
     msg: CommMsg,
     payload: ReturnType<typeof payloadOf>,
-    chunkSize: number
+    pace: Pace | number
   ): void {
     const { transfers, kernelId } = this._deps;
     const transfer = this._deps.newId();
     const deps = this._senderDeps(commId, transfer);
-    const sender = new ChunkSender(msg, payload, chunkSize, transfer, deps);
+    const sender = new ChunkSender(msg, payload, pace, transfer, deps);
     this._held.set(commId, []);
     this._senders.set(transfer, sender);
     this._commOf.set(transfer, commId);
@@ -216,5 +229,7 @@ export class Outgoing {
   private _deps: IOutgoingDeps;
   private _held = new Map<string, KernelMessage.IMessage[]>();
   private _senders = new Map<string, ChunkSender>();
+  /** The shell messages the page has sent that are not chunks (the pace reads it). */
+  private _others = 0;
   private _commOf = new Map<string, string>();
 }

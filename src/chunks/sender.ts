@@ -17,10 +17,10 @@
  */
 import type { KernelMessage } from '@jupyterlab/services';
 import { chunkData, IPayload } from './format';
-import { chunkCount, chunksOf, IChunk } from './splitter';
+import { Pace } from './pace';
+import { chunkCount, IChunk, Slicer } from './splitter';
 
-/** Chunks in flight at most. */
-export const WINDOW = 2;
+export { WINDOW } from './pace';
 
 /** How long a chunk waits for its idle before it counts as taken. */
 export const ACK_TIMEOUT_MS = 10_000;
@@ -43,18 +43,21 @@ export interface ISenderDeps {
 }
 
 export class ChunkSender {
+  /** `pace`: a fixed chunk size (the fixed format), or an adaptive pace. */
   constructor(
     original: CommMsg,
     payload: IPayload,
-    chunkSize: number,
+    pace: number | Pace,
     transfer: string,
     deps: ISenderDeps
   ) {
     this._original = original;
-    this._chunks = chunksOf(payload, chunkSize, transfer);
-    this._count = chunkCount(payload.size, chunkSize);
-    this._chunkSize = chunkSize;
-    this._size = payload.size;
+    const fixed = typeof pace === 'number';
+    this._pace = fixed
+      ? new Pace({ start: pace, adaptive: false, others: () => 0 })
+      : pace;
+    const count = fixed ? chunkCount(payload.size, pace) : undefined;
+    this._slicer = new Slicer(payload, transfer, count);
     this._transfer = transfer;
     this._deps = deps;
   }
@@ -69,18 +72,15 @@ export class ChunkSender {
    */
   async run(): Promise<boolean> {
     const inFlight = new Map<number, Promise<void>>();
-    for (let index = 0; index < this._count && !this._stopped; index++) {
-      if (inFlight.size >= WINDOW) {
+    for (let index = 0; !this._slicer.exhausted && !this._stopped; index++) {
+      while (inFlight.size >= this._pace.ahead()) {
         await this._settleOldest(inFlight);
         if (this._stopped) {
           return false;
         }
       }
-      const next = this._chunks.next();
-      if (next.done) {
-        break;
-      }
-      inFlight.set(index, this._sendChunk(index, next.value));
+      const chunk = this._slicer.take(this._pace.nextSize());
+      inFlight.set(index, this._sendChunk(index, chunk));
     }
     while (inFlight.size > 0 && !this._stopped) {
       await this._settleOldest(inFlight);
@@ -117,7 +117,7 @@ export class ChunkSender {
 
   private _sendChunk(index: number, chunk: IChunk): Promise<void> {
     const data = chunkData({ ...chunk.header });
-    const last = index === this._count - 1;
+    const last = this._slicer.exhausted;
     const msg: CommMsg = last
       ? {
           ...this._original,
@@ -127,8 +127,10 @@ export class ChunkSender {
       : this._onOriginalShell(this._deps.create(data, [chunk.slice]));
     this._lastSent = last;
     this._deps.send(msg);
-    const done = Math.min(this._size, (index + 1) * this._chunkSize);
+    const done = this._slicer.offset;
+    const sent = this._pace.now();
     const taken = this._taken(index, msg.header.msg_id).then(() => {
+      this._pace.taken(chunk.slice.byteLength, this._pace.now() - sent);
       if (!this._stopped) {
         this._deps.progress(done);
       }
@@ -203,10 +205,8 @@ export class ChunkSender {
   }
 
   private _original: CommMsg;
-  private _chunks: Generator<IChunk>;
-  private _count: number;
-  private _chunkSize: number;
-  private _size: number;
+  private _slicer: Slicer;
+  private _pace: Pace;
   private _transfer: string;
   private _deps: ISenderDeps;
   private _stopped = false;

@@ -38,7 +38,60 @@ export function copyRange(
   return out.buffer;
 }
 
-/** The chunks of a payload, in order. */
+/**
+ * A payload cut into slices of the size each call asks for, in order. The fixed format
+ * (`count` given) announces how many chunks come; the adaptive one marks the last.
+ */
+export class Slicer {
+  constructor(payload: IPayload, transfer: string, count?: number) {
+    this._payload = payload;
+    this._transfer = transfer;
+    this._count = count;
+  }
+
+  /** Bytes cut so far. */
+  get offset(): number {
+    return this._offset;
+  }
+
+  /** Whether the last chunk was cut. */
+  get exhausted(): boolean {
+    return this._index > 0 && this._offset >= this._payload.size;
+  }
+
+  /** The next chunk, of `size` bytes or what is left. */
+  take(size: number): IChunk {
+    if (!Number.isSafeInteger(size) || size <= 0) {
+      throw new RangeError(
+        `chunk size must be a positive integer, got ${size}`
+      );
+    }
+    const { parts, size: total } = this._payload;
+    const start = this._offset;
+    const end = Math.min(total, start + size);
+    const index = this._index++;
+    this._offset = end;
+    const header: IChunkHeader = { transfer: this._transfer, index };
+    if (this._count !== undefined) {
+      header.count = this._count;
+    } else if (end >= total) {
+      header.last = true;
+    }
+    if (index === 0) {
+      header.size = total;
+      header.parts = parts.map(part => part.byteLength);
+    }
+    return { header, slice: copyRange(this._payload, start, end) };
+  }
+
+  private _payload: IPayload;
+  private _transfer: string;
+  private _count: number | undefined;
+  private _offset = 0;
+  private _index = 0;
+}
+
+/** The chunks of a payload in the fixed format, in order. */
 export function* chunksOf(
   payload: IPayload,
   chunkSize: number,
@@ -50,14 +103,8 @@ export function* chunksOf(
     );
   }
   const count = chunkCount(payload.size, chunkSize);
-  for (let index = 0; index < count; index++) {
-    const header: IChunkHeader = { transfer, index, count };
-    if (index === 0) {
-      header.size = payload.size;
-      header.parts = payload.parts.map(part => part.byteLength);
-    }
-    const start = index * chunkSize;
-    const end = Math.min(payload.size, start + chunkSize);
-    yield { header, slice: copyRange(payload, start, end) };
+  const slicer = new Slicer(payload, transfer, count);
+  while (!slicer.exhausted) {
+    yield slicer.take(chunkSize);
   }
 }

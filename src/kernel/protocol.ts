@@ -53,6 +53,8 @@ export interface ICreditContent {
   closing: boolean;
   /** The reader reassembles chunked messages (docs/chunking.md §1). */
   chunks?: boolean;
+  /** The chunk formats the reader reads: 2 also reads slices of any size (docs/chunking.md §2). */
+  chunk_format?: number;
 }
 
 /** comm_open metadata of a comm whose frontend side unpacks batches. */

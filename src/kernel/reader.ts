@@ -117,7 +117,9 @@ export class CommReader {
         window: this._window,
         batch_targets: [...this._batchTargets],
         closing,
-        chunks: this._chunks
+        chunks: this._chunks,
+        // Reassembling pages read the adaptive format (src/chunks/format.ts, ADAPTIVE).
+        ...(this._chunks ? { chunk_format: 2 } : {})
       });
       this._credited = seq;
     } catch (e) {

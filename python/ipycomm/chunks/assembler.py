@@ -38,7 +38,8 @@ class TooLarge(ChunkError):
 class Partial:
     """A message being reassembled."""
 
-    count: int
+    #: None in the adaptive format, which marks the last chunk instead (docs/chunking.md §2).
+    count: int | None
     parts: tuple[int, ...]
     #: The announced size; ``buffer`` grows towards it chunk by chunk.
     size: int
@@ -48,7 +49,7 @@ class Partial:
 
     def progress(self) -> str:
         return (
-            f"after {self.next_index} of {self.count} chunks "
+            f"after {self.next_index}{_of(self.count)} chunks "
             f"({describe_size(len(self.buffer))} of {describe_size(self.size)})"
         )
 
@@ -112,7 +113,7 @@ class Assembler:
                 f"chunk {chunk.index} ends at byte {end}, past the announced size {partial.size}",
                 partial.progress(),
             )
-        last = chunk.index == partial.count - 1
+        last = chunk.last
         if last and end != partial.size:
             raise ChunkError(
                 f"the last chunk ends at byte {end}, short of the announced size {partial.size}",
@@ -164,8 +165,8 @@ class Assembler:
             raise ChunkError(f"chunk {chunk.index} is of an unknown transfer", "with nothing")
         if chunk.index != partial.next_index or chunk.count != partial.count:
             raise ChunkError(
-                f"chunk {chunk.index} of {chunk.count} arrived where chunk "
-                f"{partial.next_index} of {partial.count} was expected",
+                f"chunk {chunk.index}{_of(chunk.count)} arrived where chunk "
+                f"{partial.next_index}{_of(partial.count)} was expected",
                 partial.progress(),
             )
         return partial
@@ -233,3 +234,7 @@ def whole_message(last: Message, done: Assembled) -> Message:
         buffers.append(view[offset : offset + length])
         offset += length
     return {**last, "content": {**last["content"], "data": data}, "buffers": buffers}
+
+
+def _of(count: int | None) -> str:
+    return "" if count is None else f" of {count}"

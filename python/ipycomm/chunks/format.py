@@ -7,6 +7,7 @@ Pure data, shared by both directions: the kernel reassembles what the page sends
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,17 +18,25 @@ from ..protocol import ProtocolError
 CHUNK_KEY = "ipycomm_chunk"
 #: How many chunks of one transfer may be on their way beyond what the readers have taken.
 MAX_AHEAD = 2
+#: The chunk formats: 1 announces ``count`` and cuts slices of one size; 2 (the adaptive one)
+#: cuts slices of any size and marks the last with ``last: true`` instead (§2).
+FIXED, ADAPTIVE = 1, 2
+#: The messages that may come in chunks: the last chunk has the message's own type (a comm_open
+#: or comm_close only in the adaptive format), the others are comm_msgs.
+CHUNKED_TYPES = frozenset({"comm_msg", "comm_open", "comm_close"})
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """One chunk's header. ``size`` and ``parts`` are set on chunk 0 only."""
+    """One chunk's header. ``size`` and ``parts`` are set on chunk 0 only; ``count`` only in
+    the fixed format, where the last chunk is the one of index ``count - 1``."""
 
     transfer: str
     index: int
-    count: int
+    count: int | None
     size: int | None = None
     parts: tuple[int, ...] | None = None
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,21 +59,32 @@ def parse(data: Mapping[str, Any], buffer_count: int) -> Chunk | Notice:
         raise ProtocolError(f"{CHUNK_KEY}.transfer must be a non-empty string, got {transfer!r}")
     if "cancel" in header or "error" in header:
         return _notice(transfer, header, buffer_count)
-    count = _integer(header, "count", 1)
     index = _integer(header, "index", 0)
-    if index >= count:
-        raise ProtocolError(f"{CHUNK_KEY}.index is {index}, not below count {count}")
+    count, last = _count_and_last(header, index)
     if buffer_count != 1:
         raise ProtocolError(f"a chunk carries exactly one buffer, this one has {buffer_count}")
     if index > 0:
-        return Chunk(transfer, index, count)
+        return Chunk(transfer, index, count, last=last)
     size = _integer(header, "size", 0)
     parts = header.get("parts")
     if not isinstance(parts, list) or not parts or not all(_is_int(p) and p >= 0 for p in parts):
         raise ProtocolError(f"{CHUNK_KEY}.parts must be a non-empty list of integers >= 0")
     if sum(parts) != size:
         raise ProtocolError(f"{CHUNK_KEY}.parts sum to {sum(parts)}, not to size {size}")
-    return Chunk(transfer, index, count, size, tuple(parts))
+    return Chunk(transfer, index, count, size, tuple(parts), last)
+
+
+def _count_and_last(header: Mapping[str, Any], index: int) -> tuple[int | None, bool]:
+    """The fixed format's ``count`` (None in the adaptive one), and whether this is the last."""
+    if "count" not in header:
+        last = header.get("last", False)
+        if not isinstance(last, bool):
+            raise ProtocolError(f"{CHUNK_KEY}.last must be a boolean, got {last!r}")
+        return None, last
+    count = _integer(header, "count", 1)
+    if index >= count:
+        raise ProtocolError(f"{CHUNK_KEY}.index is {index}, not below count {count}")
+    return count, index == count - 1
 
 
 def _notice(transfer: str, header: Mapping[str, Any], buffer_count: int) -> Notice:
@@ -90,9 +110,16 @@ def _integer(header: Mapping[str, Any], name: str, least: int) -> int:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def chunk_data(transfer: str, index: int, count: int, parts: Sequence[int] = ()) -> dict[str, Any]:
-    """The data of chunk ``index``; ``parts`` (the payload's part lengths) for chunk 0."""
-    header: dict[str, Any] = {"transfer": transfer, "index": index, "count": count}
+def chunk_data(
+    transfer: str, index: int, count: int | None, parts: Sequence[int] = (), last: bool = False
+) -> dict[str, Any]:
+    """The data of chunk ``index``; ``parts`` (the payload's part lengths) for chunk 0.
+    ``count`` None: the adaptive format, where ``last`` marks the last chunk."""
+    header: dict[str, Any] = {"transfer": transfer, "index": index}
+    if count is not None:
+        header["count"] = count
+    elif last:
+        header["last"] = True
     if index == 0:
         header.update(size=sum(parts), parts=list(parts))
     return {CHUNK_KEY: header}
@@ -115,23 +142,42 @@ def chunk_count(size: int, chunk_size: int) -> int:
     return max(1, -(-size // chunk_size))
 
 
-def split(data_json: bytes, buffers: Sequence[Any], chunk_size: int) -> Iterator[memoryview]:
-    """The payload (``data_json`` then each buffer) cut into slices of ``chunk_size`` bytes,
-    the last one shorter. Made as they are asked for: each is a view of one part, except
-    a slice that spans parts, which is joined (one chunk's copy)."""
-    views = [memoryview(data_json)] + [memoryview(b).cast("B") for b in buffers]
-    pending: list[memoryview] = []
-    room = chunk_size
-    for view in views:
-        while view.nbytes:
-            piece, view = view[:room], view[room:]
-            pending.append(piece)
+class Slicer:
+    """The payload (``data_json`` then each buffer) cut into slices of the size each call
+    asks for, made as they are asked for: each is a view of one part, except a slice that
+    spans parts, which is joined (one chunk's copy). An empty payload is one empty slice."""
+
+    def __init__(self, data_json: bytes, buffers: Sequence[Any]) -> None:
+        views = [memoryview(data_json)] + [memoryview(b).cast("B") for b in buffers]
+        self._views = deque(v for v in views if v.nbytes)
+        self.remaining = sum(v.nbytes for v in self._views)
+        self._empty = not self.remaining
+
+    @property
+    def exhausted(self) -> bool:
+        return not self.remaining and not self._empty
+
+    def take(self, size: int) -> memoryview:
+        """The next slice, of ``size`` bytes or what is left."""
+        self._empty = False
+        pieces: list[memoryview] = []
+        room = size
+        while room and self._views:
+            view = self._views.popleft()
+            piece, rest = view[:room], view[room:]
+            pieces.append(piece)
             room -= piece.nbytes
-            if not room:
-                yield _joined(pending)
-                pending, room = [], chunk_size
-    if pending or not any(v.nbytes for v in views):
-        yield _joined(pending or [memoryview(b"")])  # an empty payload is one empty chunk
+            if rest.nbytes:
+                self._views.appendleft(rest)
+        self.remaining -= size - room
+        return _joined(pieces or [memoryview(b"")])
+
+
+def split(data_json: bytes, buffers: Sequence[Any], chunk_size: int) -> Iterator[memoryview]:
+    """The payload cut into slices of ``chunk_size`` bytes, the last one shorter."""
+    slicer = Slicer(data_json, buffers)
+    while not slicer.exhausted:
+        yield slicer.take(chunk_size)
 
 
 def _joined(pieces: list[memoryview]) -> memoryview:

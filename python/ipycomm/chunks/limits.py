@@ -32,6 +32,8 @@ class Limits:
         """What the kernel announces in its comm_info_reply (docs/chunking.md §1)."""
         return {
             "version": 1,
+            # It also reassembles the adaptive format's slices of any size (§2).
+            "chunk_format": 2,
             "chunk_size": self.chunk_size,
             "max_message_size": self.max_message_size,
         }

@@ -11,6 +11,7 @@ Messages on other comms never enter a lane: they go straight to the outbox, betw
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from ..flow.outbox import Outbox
 from ..flow.queue import Passthrough
 from ..flow.wire import Queued
 from .barrier import Barrier, Describe, HeldOutput, parent_id
+from .pace import FixedPace, Pace
 from .transfer import Transfer
 
 Entry = Queued | Transfer
@@ -28,8 +30,9 @@ class Pacer:
     thread, credits from the control thread; one thread at a time moves items to the outbox,
     outside the lock (the outbox may make its caller wait for room)."""
 
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(self, outbox: Outbox, clock: Callable[[], float] = time.monotonic) -> None:
         self._outbox = outbox
+        self._clock = clock
         self._lock = threading.Lock()
         self._lanes: dict[str, deque[Entry]] = {}
         #: Output published while a transfer is under way, and what was sent after it.
@@ -37,12 +40,23 @@ class Pacer:
         self._pumping = False
         self._again = False
         self._recheck_due = False
+        #: The comm messages sent outside the lanes, and the requests started, so far: what
+        #: tells a transfer that it shares the connection (:mod:`.pace`).
+        self._others = 0
         outbox.on_credit(lambda credit: self.pump())
+
+    def pace(self, chunk_size: int, adaptive: bool) -> Pace | FixedPace:
+        """The pace of a new transfer: adaptive, starting at ``chunk_size``, when every
+        reader reads slices of any size; else fixed at ``chunk_size``."""
+        if not adaptive:
+            return FixedPace(chunk_size)
+        return Pace(chunk_size, lambda: self._others, self._clock)
 
     def send(self, item: Queued) -> None:
         """An ordinary message: behind its comm's transfer if one is under way, else
         straight to the outbox."""
         comm_id = item.comm_id or ""
+        self._others += 1  # racy across threads; any change is what counts
         # Without the lock first (the hot path): only this comm's own sender starts a lane
         # for it, and a lane is removed only once all it held is in the outbox.
         if comm_id in self._lanes or self._barrier:
@@ -74,6 +88,8 @@ class Pacer:
             if not self._lanes and not self._barrier:
                 return False
             kind, parent = describe()
+            if kind == "status:busy":
+                self._others += 1  # a request started: a small message is on its way
             waiting = (entry for lane in self._lanes.values() for entry in lane)
             if not self._barrier.output_waits(kind, parent, waiting):
                 return False

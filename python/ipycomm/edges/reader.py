@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..chunks.assembler import Assembler, whole_message
-from ..chunks.format import CHUNK_KEY, Notice, parse
+from ..chunks.format import ADAPTIVE, CHUNK_KEY, CHUNKED_TYPES, Notice, parse
 from ..chunks.limits import Limits
 from ..flow.batch import unpack
 from ..flow.wire import (
@@ -134,6 +134,7 @@ class CommReader:
         )
         if self._assembler is not None:
             content["chunks"] = True
+            content["chunk_format"] = ADAPTIVE
         msg = self._client.session.msg(CREDIT_MSG_TYPE, dict(content))
         self._client.control_channel.send(msg)
         self._credited = self._seq
@@ -157,4 +158,5 @@ def _mark_participant(client: Any) -> None:
 
 def _is_chunk(msg: Message) -> bool:
     data = (msg.get("content") or {}).get("data")
-    return msg.get("msg_type") == "comm_msg" and isinstance(data, dict) and CHUNK_KEY in data
+    kind = msg.get("msg_type")
+    return kind in CHUNKED_TYPES and isinstance(data, dict) and CHUNK_KEY in data

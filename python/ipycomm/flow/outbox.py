@@ -186,8 +186,12 @@ class Outbox:
 
     def take_chunks(self) -> bool:
         """Whether the readers reassemble chunked messages (see Readers.take_chunks)."""
+        return self.chunk_format() > 0
+
+    def chunk_format(self) -> int:
+        """The chunk format every reader reads; 0 while the kernel may not chunk."""
         with self._cond:
-            return self._readers.take_chunks() and self.scope.private()
+            return self._readers.chunk_format() if self.scope.private() else 0
 
     def _full(self) -> bool:
         queue = self._queue

@@ -47,6 +47,8 @@ class _Reader:
     state: str = GATING
     #: It reassembles chunked messages (docs/chunking.md §1).
     chunks: bool = False
+    #: The chunk formats it reads (docs/chunking.md §2).
+    chunk_format: int = 1
     #: When messages first had to wait for this reader since its last credit (each credit
     #: makes a new record, so the clock starts again).
     waited_since: float | None = None
@@ -116,6 +118,7 @@ class Readers:
             stale_after=self.stale_after,
             state=BEHIND if behind else GATING,
             chunks=credit.get("chunks", False),
+            chunk_format=credit.get("chunk_format", 1),
             silent_since=self._clock() if behind else None,
         )
 
@@ -140,8 +143,15 @@ class Readers:
     def take_chunks(self) -> bool:
         """Whether the kernel may chunk: at least one reader takes part and every one said
         it reassembles."""
+        return self.chunk_format() > 0
+
+    def chunk_format(self) -> int:
+        """The chunk format every reader reads (0: the kernel may not chunk, see
+        take_chunks): the adaptive one only when all of them read it."""
         real = [r for n, r in self._readers.items() if n != _EXPECTED]
-        return bool(real) and all(r.chunks for r in real)
+        if not real or not all(r.chunks for r in real):
+            return 0
+        return min(r.chunk_format for r in real)
 
     def unpacks(self, target_name: str) -> bool:
         """Whether every live reader unpacks batches on comms to ``target_name`` (False if none)."""

@@ -39,6 +39,8 @@ class CreditContent(TypedDict):
     closing: bool
     #: The reader reassembles chunked messages (docs/chunking.md §1); absent: it does not.
     chunks: NotRequired[bool]
+    #: The chunk formats it reads: 2 also reads slices of any size (§2); absent: 1.
+    chunk_format: NotRequired[int]
 
 
 @dataclass
@@ -127,4 +129,11 @@ def parse_credit(msg: Message) -> CreditContent:
         raise ProtocolError(f"{CREDIT_MSG_TYPE}: chunks must be a boolean, got {chunks!r}")
     if chunks:
         credit["chunks"] = True
+    chunk_format = content.get("chunk_format", 1)
+    if isinstance(chunk_format, bool) or not isinstance(chunk_format, int) or chunk_format < 1:
+        raise ProtocolError(
+            f"{CREDIT_MSG_TYPE}: chunk_format must be an integer >= 1, got {chunk_format!r}"
+        )
+    if chunk_format > 1:
+        credit["chunk_format"] = chunk_format
     return credit

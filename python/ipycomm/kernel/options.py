@@ -41,7 +41,8 @@ class IPyComm(Configurable):
 
     chunk_size = Int(
         CHUNK_SIZE,
-        help="Comm messages larger than this many bytes travel in chunks of this size "
+        help="Comm messages larger than this many bytes travel in chunks; chunks start at "
+        f"this size and grow up to {describe_size(MAX_CHUNK_SIZE)} while nothing else moves "
         f"({describe_size(MIN_CHUNK_SIZE)} to {describe_size(MAX_CHUNK_SIZE)}).",
     ).tag(config=True)
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..chunks.barrier import Describe
+from ..chunks.format import ADAPTIVE
 from ..chunks.incoming import Incoming
 from ..chunks.limits import Limits
 from ..chunks.outgoing import transfer_of
@@ -69,10 +70,12 @@ class KernelTransport:
             memoryview(b).nbytes for b in message.buffers
         )
         self.limits.check(message.msg_type, message.comm_id, size)
-        if self._chunked(message, data, size):
+        chunk_format = self._chunk_format(message, data, size)
+        if chunk_format:
             assert data is not None
             pack, parent = self.kernel.session.pack, self.kernel.get_parent()
-            self.pacer.start(transfer_of(message, data, self.limits.chunk_size, pack, parent))
+            pace = self.pacer.pace(self.limits.chunk_size, adaptive=chunk_format >= ADAPTIVE)
+            self.pacer.start(transfer_of(message, data, pace, pack, parent))
             return
         self.pacer.send(
             Queued(
@@ -92,15 +95,16 @@ class KernelTransport:
             )
         )
 
-    def _chunked(self, message: Outgoing, data: bytes | None, size: int) -> bool:
-        """Whether to send ``message`` in chunks: a comm_msg over the chunk size, while the
-        readers reassemble (docs/chunking.md §1)."""
-        return (
-            data is not None
-            and message.msg_type == "comm_msg"
-            and size > self.limits.chunk_size
-            and self.outbox.take_chunks()
-        )
+    def _chunk_format(self, message: Outgoing, data: bytes | None, size: int) -> int:
+        """The chunk format to send ``message`` in, 0 for whole: a message over the chunk
+        size, while the readers reassemble (docs/chunking.md §1); a comm_open or comm_close
+        only in the adaptive format (readers of the fixed one chunk comm_msgs only)."""
+        if data is None or size <= self.limits.chunk_size:
+            return 0
+        chunk_format = self.outbox.chunk_format()
+        if message.msg_type != "comm_msg" and chunk_format < ADAPTIVE:
+            return 0
+        return chunk_format
 
     def _notify(self, comm_id: str, data: dict[str, Any]) -> None:
         """A notice about a transfer of the page's, on that comm, numbered like any message."""

@@ -98,7 +98,8 @@ describe('Incoming', () => {
     if (last.kind !== 'deliver') {
       throw new Error('no message delivered');
     }
-    expect(last.msg.content.data).toEqual({ big: true });
+    const whole = last.msg as KernelMessage.ICommMsgMsg;
+    expect(whole.content.data).toEqual({ big: true });
     const view = last.msg.buffers![0] as DataView;
     expect([
       ...new Uint8Array(view.buffer, view.byteOffset, view.byteLength)

@@ -1,0 +1,121 @@
+"""How big a transfer's next chunk is, and how many of its chunks may be on their way
+(docs/chunking.md §3, "Adaptive pacing").
+
+Each message on the websocket costs a fixed amount on top of its bytes (the iopub send, the
+server's forwarding, the page's parse), so a transfer that has the connection to itself goes
+fastest in big chunks. Anything else that wants the connection then waits behind whatever
+chunk bytes are on their way, so while other traffic moves the transfer keeps little in
+flight. The pace switches on what the kernel sees:
+
+- **alone**: chunks start at ``c.IPyComm.chunk_size``, with :data:`~.format.MAX_AHEAD` ahead.
+  Each acknowledged chunk measures the rate its bytes went at (its size over the time from its
+  send to its acknowledgement). While that rate holds up, each chunk doubles the one before, up
+  to :data:`~.limits.MAX_CHUNK_SIZE`; when it falls below :data:`SLOWER` of the best recent
+  rate for two chunks in a row, the round trip grew without the bytes moving faster (they
+  queue), and the next chunk is half the last, down to the shared size;
+- **shared** (another comm message went out, or a request started, within the last
+  :data:`SHARED_FOR` seconds): chunks of at most :data:`SHARED_CHUNK_SIZE`, one ahead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .format import MAX_AHEAD
+from .limits import MAX_CHUNK_SIZE
+
+#: Seconds after the last other message during which a transfer keeps to the shared pace.
+SHARED_FOR = 0.5
+#: The largest chunk while the connection is shared: what a small message may wait behind.
+SHARED_CHUNK_SIZE = 256 << 10
+#: A chunk whose rate is under this share of the best recent rate makes the next one smaller;
+#: one at least ``HOLDS`` of it lets the next one grow.
+SLOWER, HOLDS = 0.5, 0.8
+#: How fast the best rate forgets, per acknowledged chunk (the link may have become slower).
+FORGET = 0.9
+
+
+class Pace:
+    """The pace of one transfer. ``others`` counts the other messages the kernel has sent or
+    started handling so far (:class:`~.pacer.Pacer` keeps it); called under the pacer's lock."""
+
+    def __init__(
+        self,
+        start: int,
+        others: Callable[[], int],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._start = start
+        self._size = 0
+        self._others = others
+        self._clock = clock
+        self._seen = others()
+        self._since = float("-inf")
+        #: The best recent rate, in bytes per second, and whether the next chunk may grow.
+        self._best = 0.0
+        self._grow = True
+        self._slow = 0
+        self._was_shared = False
+
+    def now(self) -> float:
+        return self._clock()
+
+    def taken(self, size: int, seconds: float) -> None:
+        """A chunk of ``size`` bytes was acknowledged ``seconds`` after it was sent."""
+        rate = size / max(seconds, 1e-6)
+        self._best = max(rate, self._best * FORGET)
+        self._grow = rate >= self._best * HOLDS
+        # Two slow chunks in a row, not one: a single pause (a collection, a busy core) is noise.
+        self._slow = self._slow + 1 if rate < self._best * SLOWER else 0
+        if self._slow >= 2:
+            self._size, self._slow = max(self._floor(), self._size // 2), 0
+
+    def _floor(self) -> int:
+        return min(self._start, SHARED_CHUNK_SIZE)
+
+    def shared(self) -> bool:
+        """Whether other messages moved within the last :data:`SHARED_FOR` seconds."""
+        seen = self._others()
+        now = self._clock()
+        if seen != self._seen:
+            self._seen, self._since = seen, now
+        return now - self._since < SHARED_FOR
+
+    def ahead(self) -> int:
+        """How many chunks may be on their way beyond what the pacing readers took."""
+        return 1 if self.shared() else MAX_AHEAD
+
+    def next_size(self) -> int:
+        """The size of the next chunk."""
+        shared, was_shared = self.shared(), self._was_shared
+        self._was_shared = shared
+        if shared:
+            self._size = self._floor()
+        elif was_shared or not self._size:
+            # Alone again: small chunks measured nothing about big ones; start afresh.
+            self._best, self._grow, self._slow = 0.0, True, 0
+            self._size = self._start
+        elif self._grow:
+            self._size = max(self._start, min(self._size * 2, MAX_CHUNK_SIZE))
+        return self._size
+
+
+class FixedPace:
+    """The fixed format's pace (a reader that cuts no slices of other sizes is there): every
+    chunk ``size`` bytes, :data:`~.format.MAX_AHEAD` ahead."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def ahead(self) -> int:
+        return MAX_AHEAD
+
+    def next_size(self) -> int:
+        return self.size
+
+    def now(self) -> float:
+        return 0.0
+
+    def taken(self, size: int, seconds: float) -> None:
+        """Fixed: what the chunks measure changes nothing."""
