@@ -58,7 +58,7 @@ class Ordered(Harness):
             sent.append(name)
 
         msg_id = parent["header"]["msg_id"]
-        held = self.pacer.hold_output(send, 10, lambda: (kind, msg_id))
+        held = self.pacer.hold_output(send, 10, lambda: (kind, msg_id, "execute_request"))
         if not held and not self.outbox.hold_behind(send, 10):
             send()
         self.run()

@@ -30,7 +30,8 @@ class Adaptive(Harness):
         message = Outgoing("comm_open", "c1", {}, {"m": 1}, [bytes(size - 2)])
         message.extra = {"target_name": "big", "target_module": None}
         pace = self.pacer.pace(chunk_size, adaptive=True)
-        self.pacer.start(transfer_of(message, b"{}", pace, pack, parent={}))
+        parent = {"header": {"msg_id": "request-1"}}
+        self.pacer.start(transfer_of(message, b"{}", pace, pack, parent=parent))
         self.run()
 
     def chunk_sizes(self) -> list[int]:
@@ -86,6 +87,28 @@ def test_other_messages_make_chunks_small_with_one_ahead_until_quiet_again(a: Ad
     assert a.chunk_sizes()[3:] == [MIB, 2 * MIB]
 
 
+@pytest.mark.parametrize(
+    ("request_id", "request_type", "shared"),
+    [
+        ("request-1", "execute_request", False),
+        ("request-2", "create_subshell_request", False),
+        ("request-2", "comm_msg", True),
+        ("request-2", "kernel_info_request", True),
+    ],
+)
+def test_another_requests_busy_makes_the_transfer_share_but_its_own_does_not(
+    a: Adaptive, request_id: str, request_type: str, shared: bool
+) -> None:
+    """The busy status of the request that sent the transfer may reach the IOPub thread after
+    the transfer began: it is no sign of other traffic; nor is JupyterLab's subshell
+    bookkeeping for a comm. Another request's busy is."""
+    a.start_adaptive(40 * MIB)
+    busy = ("status:busy", request_id, request_type)
+    a.pacer.hold_output(lambda: None, 10, lambda: busy)
+    a.credit(a.last_seq())
+    assert a.chunk_sizes()[MAX_AHEAD:] == ([SHARED_CHUNK_SIZE] if shared else [4 * MIB, 8 * MIB])
+
+
 def test_a_chunk_size_below_the_shared_size_stays_the_shared_size(a: Adaptive) -> None:
     """c.IPyComm.chunk_size under SHARED_CHUNK_SIZE: shared chunks are that size, not larger."""
     a.start_adaptive(4 * MIB, chunk_size=64 << 10)
@@ -94,49 +117,67 @@ def test_a_chunk_size_below_the_shared_size_stays_the_shared_size(a: Adaptive) -
     assert a.chunk_sizes()[MAX_AHEAD:] == [64 << 10]
 
 
-def paced(start: int = MIB) -> tuple[Pace, list[int]]:
-    """A pace alone on a fake clock, and a counter of other messages the test can bump."""
-    others = [0]
-    return Pace(start, lambda: others[0], clock=lambda: 0.0), others
+class Link:
+    """A pace alone on a fake clock: chunks go one at a time, each taking the time a test says."""
+
+    def __init__(self, start: int = MIB) -> None:
+        self.now = 0.0
+        self.others = 0
+        self.pace = Pace(start, lambda: self.others, clock=lambda: self.now)
+
+    def send(self, rate: float) -> int:
+        """One chunk of the pace's next size, acknowledged once it went at ``rate`` bytes/s."""
+        size, sent = self.pace.next_size(), self.now
+        self.now += size / rate
+        self.pace.taken(size, sent)
+        return size
+
+    def run(self, n: int, rate: float) -> list[int]:
+        return [self.send(rate) for _ in range(n)]
 
 
 def test_chunks_grow_while_the_rate_holds_and_never_past_the_largest_size() -> None:
-    pace, _ = paced()
-    sizes = []
-    for _ in range(12):
-        size = pace.next_size()
-        sizes.append(size)
-        pace.taken(size, size / 50e6)  # 50 MB/s, whatever the size
+    sizes = Link().run(12, 50e6)  # 50 MB/s, whatever the size
     assert sizes[:5] == [MIB, 2 * MIB, 4 * MIB, 8 * MIB, 8 * MIB]
     assert max(sizes) == MAX_CHUNK_SIZE
 
 
 def test_chunks_shrink_when_the_round_trip_rises_and_never_below_the_shared_size() -> None:
     """Two chunks in a row at under half the best rate (their bytes queue): the next is half
-    the last; one slow chunk alone changes nothing; a rate that stays low takes the size down
-    to the shared size and no further."""
-    pace, _ = paced()
-    for _ in range(4):
-        size = pace.next_size()
-        pace.taken(size, size / 50e6)
-    size = pace.next_size()
-    assert size == 8 * MIB
-    pace.taken(size, size / 10e6)  # one slow chunk: a pause
-    pace.taken(size, size / 50e6)
-    assert pace.next_size() == 8 * MIB
-    pace.taken(size, size / 10e6)
-    pace.taken(size, size / 10e6)  # the round trip rose for two chunks: halve
-    assert pace.next_size() == 4 * MIB
-    sizes = []
-    for _ in range(40):
-        size = pace.next_size()
-        sizes.append(size)
-        pace.taken(size, 1.0)  # ever slower per byte than the best
-    assert min(sizes) == SHARED_CHUNK_SIZE and sizes[-1] == SHARED_CHUNK_SIZE
+    the last; one slow chunk alone changes nothing; a rate that drops far takes the size down
+    to the shared size and no further (and, once the best rate has forgotten the faster link,
+    up again)."""
+    link = Link()
+    link.run(4, 50e6)
+    size = 8 * MIB
+    assert link.pace.next_size() == size
+    link.send(10e6)  # one slow chunk: a pause
+    link.send(50e6)
+    assert link.pace.next_size() == size
+    link.send(10e6)
+    link.send(10e6)  # the round trip rose for two chunks: halve
+    assert link.pace.next_size() == 4 * MIB
+    sizes = link.run(60, 1e6)  # far slower per byte than the best, for long
+    assert min(sizes) == SHARED_CHUNK_SIZE
+    assert sizes[sizes.index(SHARED_CHUNK_SIZE) :] == sorted(
+        sizes[sizes.index(SHARED_CHUNK_SIZE) :]
+    )
+
+
+def test_a_chunk_counts_only_the_time_after_the_one_ahead_of_it_was_taken() -> None:
+    """Two chunks sent at once: the second's rate is over the time after the first's
+    acknowledgement, so pipelining does not look like a slower link."""
+    link = Link()
+    first, second = link.pace.next_size(), link.pace.next_size()
+    link.now += first / 50e6
+    link.pace.taken(first, 0.0)
+    link.now += second / 50e6
+    link.pace.taken(second, 0.0)
+    assert link.pace.next_size() == 4 * MIB  # the rate held: it grows
 
 
 def test_one_chunk_ahead_only_while_other_messages_move() -> None:
-    pace, others = paced()
-    assert pace.ahead() == MAX_AHEAD
-    others[0] += 1
-    assert (pace.ahead(), pace.next_size()) == (1, SHARED_CHUNK_SIZE)
+    link = Link()
+    assert link.pace.ahead() == MAX_AHEAD
+    link.others += 1
+    assert (link.pace.ahead(), link.pace.next_size()) == (1, SHARED_CHUNK_SIZE)

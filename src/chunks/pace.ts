@@ -4,7 +4,8 @@
  *
  * Alone, a transfer starts at the kernel's chunk size with WINDOW in flight: each message has
  * a fixed cost, so big chunks go fastest. Each chunk the kernel takes measures the rate its
- * bytes went at (its size over the time from its send to its idle). While that rate holds up,
+ * bytes went at (its size over the time from its send, or from the idle of the chunk ahead of
+ * it if that came later, to its own idle). While that rate holds up,
  * each chunk doubles the one before, up to MAX_CHUNK_SIZE; when it falls under SLOWER of the
  * best recent rate for two chunks in a row, the round trip grew without the bytes moving
  * faster (they queue), and the next chunk is half the last, down to the shared size.
@@ -48,9 +49,15 @@ export class Pace {
     return (this._options.now ?? (() => performance.now()))();
   }
 
-  /** A chunk of `size` bytes was taken `ms` after it was sent. */
-  taken(size: number, ms: number): void {
-    const rate = size / Math.max(ms, 1e-3);
+  /**
+   * A chunk of `size` bytes, sent at `sent` (this pace's clock), was taken now. Its rate is its
+   * size over the time the link spent on it: from the later of its send and the chunk before
+   * it being taken (the chunk ahead had the link until then) to now.
+   */
+  taken(size: number, sent: number): void {
+    const now = this.now();
+    const rate = size / Math.max(now - Math.max(sent, this._lastTaken), 1e-3);
+    this._lastTaken = now;
     this._best = Math.max(rate, this._best * FORGET);
     this._grow = rate >= this._best * HOLDS;
     // Two slow chunks in a row, not one: a single pause (a collection, a busy core) is noise.
@@ -113,4 +120,5 @@ export class Pace {
   private _grow = true;
   private _slow = 0;
   private _wasShared = false;
+  private _lastTaken = -Infinity;
 }

@@ -130,7 +130,7 @@ export class ChunkSender {
     const done = this._slicer.offset;
     const sent = this._pace.now();
     const taken = this._taken(index, msg.header.msg_id).then(() => {
-      this._pace.taken(chunk.slice.byteLength, this._pace.now() - sent);
+      this._pace.taken(chunk.slice.byteLength, sent);
       if (!this._stopped) {
         this._deps.progress(done);
       }

@@ -18,9 +18,9 @@ from typing import Any
 from ..flow.queue import Passthrough
 from ..flow.wire import Queued
 
-#: What the output is (its msg_type; a status as ``status:<state>``) and its parent's msg_id;
-#: asked only while something waits (reading a message's header costs).
-Describe = Callable[[], "tuple[str, str | None]"]
+#: What the output is (its msg_type; a status as ``status:<state>``), its parent's msg_id and
+#: msg_type; asked only while something waits (reading a message's header costs).
+Describe = Callable[[], "tuple[str, str | None, str]"]
 #: Output a request publishes before any of its code runs: it can follow no comm message of
 #: its own request, so it never waits (it reaches the IOPub thread late, after a transfer the
 #: request's code started, and would otherwise hold that request's later messages back).

@@ -8,11 +8,12 @@ chunk bytes are on their way, so while other traffic moves the transfer keeps li
 flight. The pace switches on what the kernel sees:
 
 - **alone**: chunks start at ``c.IPyComm.chunk_size``, with :data:`~.format.MAX_AHEAD` ahead.
-  Each acknowledged chunk measures the rate its bytes went at (its size over the time from its
-  send to its acknowledgement). While that rate holds up, each chunk doubles the one before, up
-  to :data:`~.limits.MAX_CHUNK_SIZE`; when it falls below :data:`SLOWER` of the best recent
-  rate for two chunks in a row, the round trip grew without the bytes moving faster (they
-  queue), and the next chunk is half the last, down to the shared size;
+  Each acknowledged chunk measures the rate its bytes went at (its size over the time the link
+  spent on it: from its send, or from the acknowledgement of the chunk ahead of it if that
+  came later, to its own acknowledgement). While that rate holds up, each chunk doubles the
+  one before, up to :data:`~.limits.MAX_CHUNK_SIZE`; when it falls below :data:`SLOWER` of the
+  best recent rate for two chunks in a row, the round trip grew without the bytes moving
+  faster (they queue), and the next chunk is half the last, down to the shared size;
 - **shared** (another comm message went out, or a request started, within the last
   :data:`SHARED_FOR` seconds): chunks of at most :data:`SHARED_CHUNK_SIZE`, one ahead.
 """
@@ -57,13 +58,19 @@ class Pace:
         self._grow = True
         self._slow = 0
         self._was_shared = False
+        self._last_taken = float("-inf")
 
     def now(self) -> float:
         return self._clock()
 
-    def taken(self, size: int, seconds: float) -> None:
-        """A chunk of ``size`` bytes was acknowledged ``seconds`` after it was sent."""
-        rate = size / max(seconds, 1e-6)
+    def taken(self, size: int, sent: float) -> None:
+        """A chunk of ``size`` bytes, sent at ``sent`` (this pace's clock), was acknowledged
+        now. Its rate is its size over the time the link spent on it: from the later of its
+        send and the acknowledgement before it (the chunk ahead of it had the link until
+        then) to now."""
+        now = self._clock()
+        rate = size / max(now - max(sent, self._last_taken), 1e-6)
+        self._last_taken = now
         self._best = max(rate, self._best * FORGET)
         self._grow = rate >= self._best * HOLDS
         # Two slow chunks in a row, not one: a single pause (a collection, a busy core) is noise.
@@ -117,5 +124,5 @@ class FixedPace:
     def now(self) -> float:
         return 0.0
 
-    def taken(self, size: int, seconds: float) -> None:
+    def taken(self, size: int, sent: float) -> None:
         """Fixed: what the chunks measure changes nothing."""

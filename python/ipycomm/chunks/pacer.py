@@ -23,6 +23,10 @@ from .pace import FixedPace, Pace
 from .transfer import Transfer
 
 Entry = Queued | Transfer
+#: Control requests JupyterLab sends when a comm opens or closes: no one waits on them.
+SUBSHELL_REQUESTS = frozenset(
+    {"create_subshell_request", "delete_subshell_request", "list_subshell_request"}
+)
 
 
 class Pacer:
@@ -87,14 +91,21 @@ class Pacer:
         with self._lock:
             if not self._lanes and not self._barrier:
                 return False
-            kind, parent = describe()
-            if kind == "status:busy":
-                self._others += 1  # a request started: a small message is on its way
-            waiting = (entry for lane in self._lanes.values() for entry in lane)
+            kind, parent, parent_type = describe()
+            waiting = [entry for lane in self._lanes.values() for entry in lane]
+            if kind == "status:busy" and self._interactive(parent, parent_type, waiting):
+                self._others += 1
             if not self._barrier.output_waits(kind, parent, waiting):
                 return False
             self._barrier.hold(HeldOutput(Passthrough(send, size), parent))
         return True
+
+    @staticmethod
+    def _interactive(parent: str | None, parent_type: str, waiting: list[Entry]) -> bool:
+        """Whether a request that starts is one a person waits on: not the request that sent
+        a transfer (its busy can reach the IOPub thread after the transfer began), nor the
+        subshell bookkeeping JupyterLab does for every comm it opens or closes."""
+        return parent_type not in SUBSHELL_REQUESTS and parent not in map(parent_id, waiting)
 
     def cancel(self, transfer_id: str) -> bool:
         """Cancel one of the kernel's transfers: its unsent chunks are dropped and every page

@@ -71,7 +71,7 @@ class Transfer:
         ahead = self._ahead
         while ahead and ahead[0].taken_by(acked):
             taken = ahead.popleft()
-            self._pace.taken(taken.size, self._pace.now() - taken.sent)
+            self._pace.taken(taken.size, taken.sent)
         room = _FREE_ROUND if acked is None else self._pace.ahead() - len(ahead)
         out: list[Queued] = []
         while not self.done and len(out) < room:

@@ -21,7 +21,7 @@ from ..compat import ipykernel as compat
 from ..flow.wire import Wire
 
 #: What decides whether the kernel's own output waits: ``(send, size, describe) -> held``.
-HoldBehind = Callable[[Callable[[], None], int, Callable[[], "tuple[str, str | None]"]], bool]
+HoldBehind = Callable[[Callable[[], None], int, Callable[[], "tuple[str, str | None, str]"]], bool]
 _DELIM = b"<IDS|MSG>"
 
 
@@ -135,18 +135,19 @@ class _ScheduledSocket:
         compat.schedule(thread, send)
 
 
-def describe(frames: Any) -> tuple[str, str | None]:
-    """What the serialized message ``frames`` is (its msg_type, a status as ``status:<state>``)
-    and its parent's msg_id (None when it has no parent or cannot be read)."""
+def describe(frames: Any) -> tuple[str, str | None, str]:
+    """What the serialized message ``frames`` is (its msg_type, a status as ``status:<state>``),
+    its parent's msg_id (None when it has no parent or cannot be read) and msg_type."""
     try:
         at = [bytes(f[:9]) if len(f) >= 9 else bytes(f) for f in frames].index(_DELIM)
         kind = json.loads(bytes(frames[at + 2])).get("msg_type")
         if kind == "status":
             kind = f"status:{json.loads(bytes(frames[at + 5])).get('execution_state')}"
-        msg_id = json.loads(bytes(frames[at + 3])).get("msg_id")
+        parent = json.loads(bytes(frames[at + 3]))
+        msg_id, parent_type = parent.get("msg_id"), parent.get("msg_type")
     except (ValueError, TypeError, IndexError, AttributeError):
-        return "", None
-    return str(kind), msg_id if isinstance(msg_id, str) else None
+        return "", None, ""
+    return str(kind), msg_id if isinstance(msg_id, str) else None, str(parent_type or "")
 
 
 def _size(frames: Any) -> int:

@@ -213,3 +213,74 @@ describe('adaptive pacing, page to kernel', () => {
     sender.stop();
   });
 });
+
+describe('an adaptive transfer sharing the connection, page to kernel', () => {
+  /** An Outgoing on a kernel that reads the adaptive format; the test acknowledges chunks. */
+  async function adaptiveOutgoing() {
+    const sent: Msg[] = [];
+    const idles: (() => void)[] = [];
+    const outgoing = new Outgoing({
+      kernelId: 'k',
+      negotiation: new Negotiation(() =>
+        Promise.resolve({
+          status: 'ok',
+          ipycomm: {
+            chunk_format: 2,
+            chunk_size: 64 * KIB,
+            max_message_size: 1 << 30
+          }
+        })
+      ),
+      transfers: new Transfers(),
+      send: m => sent.push(m),
+      create: (commId, data, buffers) =>
+        ({
+          ...message('shell', 'comm_msg', { comm_id: commId, data }),
+          buffers
+        }) as KernelMessage.ICommMsgMsg,
+      idle: () => new Promise(resolve => idles.push(resolve)),
+      newId: () => 't1',
+      warn: () => undefined
+    });
+    const send = (m: Msg) => outgoing.take(m) || sent.push(m);
+    const ackOne = async () => {
+      idles.shift()!();
+      await new Promise(r => setTimeout(r, 0));
+    };
+    return { outgoing, sent, idles, send, ackOne };
+  }
+  const comm = (commId: string, data: object, buffers: ArrayBuffer[] = []) =>
+    ({
+      ...message('shell', 'comm_msg', { comm_id: commId, data }),
+      buffers
+    }) as Msg;
+  const dataOf = (m: Msg) => (m.content as { data: any }).data;
+
+  it('sends a message on another comm past the unacknowledged chunks, and keeps the comm order', async () => {
+    const t = await adaptiveOutgoing();
+    const big = comm('c1', { big: 1 }, [new Uint8Array(2048 * KIB).buffer]);
+    t.send(big); // held while the page asks the kernel what it reads
+    await new Promise(r => setTimeout(r, 0));
+    expect(t.sent).toHaveLength(2); // no idle yet: two chunks in flight, the rest queued
+    const after = comm('c1', { after: 1 });
+    const slider = comm('c2', { value: 5 });
+    t.send(after);
+    t.send(slider);
+    expect(t.sent[2]).toBe(slider); // at once, past the queued chunks
+    expect(t.sent).not.toContain(after);
+    await t.ackOne();
+    await t.ackOne();
+    // Shared now: one chunk in flight, of the start size, not a doubled one.
+    expect(t.idles).toHaveLength(1);
+    const chunk = t.sent[t.sent.length - 1];
+    expect((chunk.buffers![0] as ArrayBuffer).byteLength).toBe(64 * KIB);
+    while (t.idles.length > 0) {
+      await t.ackOne();
+    }
+    const tail = t.sent.slice(-2);
+    expect(tail[0].header.msg_id).toBe(big.header.msg_id);
+    expect(dataOf(tail[0]).ipycomm_chunk.last).toBe(true);
+    expect(tail[1]).toBe(after);
+    t.outgoing.reset('the test ended');
+  });
+});

@@ -19,43 +19,56 @@ function paced(start = MIB) {
   return { pace, clock };
 }
 
-/** Takes `n` chunks, each acknowledged `ms(size)` after it was sent; their sizes. */
-function run(pace: Pace, n: number, ms: (size: number) => number): number[] {
+/** Sends `n` chunks one at a time, each taken once it went at `rate` bytes/ms; their sizes. */
+function run(
+  pace: Pace,
+  clock: { now: number },
+  n: number,
+  rate: number
+): number[] {
   const sizes: number[] = [];
   for (let i = 0; i < n; i++) {
     const size = pace.nextSize();
+    const sent = clock.now;
+    clock.now += size / rate;
+    pace.taken(size, sent);
     sizes.push(size);
-    pace.taken(size, ms(size));
   }
   return sizes;
 }
 
 describe('Pace', () => {
   it('grows chunks while the rate holds, never past the largest size', () => {
-    const { pace } = paced();
-    const sizes = run(pace, 12, size => size / 50_000); // 50 MB/s
+    const { pace, clock } = paced();
+    const sizes = run(pace, clock, 12, 50_000); // 50 MB/s
     expect(sizes.slice(0, 5)).toEqual([1, 2, 4, 8, 8].map(n => n * MIB));
     expect(Math.max(...sizes)).toBe(MAX_CHUNK_SIZE);
   });
 
   it('halves after two slow chunks in a row, and never goes under the shared size', () => {
-    const { pace } = paced();
-    run(pace, 4, size => size / 50_000);
-    expect(pace.nextSize()).toBe(8 * MIB);
-    pace.taken(8 * MIB, (8 * MIB) / 10_000); // one pause: noise
-    pace.taken(8 * MIB, (8 * MIB) / 50_000);
-    expect(pace.nextSize()).toBe(8 * MIB);
-    pace.taken(8 * MIB, (8 * MIB) / 10_000);
-    pace.taken(8 * MIB, (8 * MIB) / 10_000); // the round trip rose: bytes queue
-    expect(pace.nextSize()).toBe(4 * MIB);
-    const sizes = run(pace, 40, () => 1000);
+    const { pace, clock } = paced();
+    run(pace, clock, 4, 50_000);
+    expect(run(pace, clock, 1, 10_000)).toEqual([8 * MIB]); // one pause: noise
+    expect(run(pace, clock, 1, 50_000)).toEqual([8 * MIB]);
+    run(pace, clock, 2, 10_000); // the round trip rose for two chunks: bytes queue
+    expect(run(pace, clock, 1, 10_000)).toEqual([4 * MIB]);
+    const sizes = run(pace, clock, 60, 1_000);
     expect(Math.min(...sizes)).toBe(SHARED_CHUNK_SIZE);
-    expect(sizes[sizes.length - 1]).toBe(SHARED_CHUNK_SIZE);
+  });
+
+  it('counts only the time after the chunk ahead was taken (pipelining is no slower link)', () => {
+    const { pace, clock } = paced();
+    const [first, second] = [pace.nextSize(), pace.nextSize()];
+    clock.now += first / 50_000;
+    pace.taken(first, 0);
+    clock.now += second / 50_000;
+    pace.taken(second, 0);
+    expect(pace.nextSize()).toBe(4 * MIB);
   });
 
   it('keeps one small chunk in flight while the page sends others, then starts afresh', () => {
     const { pace, clock } = paced();
-    run(pace, 3, size => size / 50_000);
+    run(pace, clock, 3, 50_000);
     expect(pace.ahead()).toBe(WINDOW);
     clock.others += 1;
     expect([pace.ahead(), pace.nextSize()]).toEqual([1, SHARED_CHUNK_SIZE]);
