@@ -57,16 +57,16 @@ def header(wire: Any) -> dict[str, Any]:
     return dict(json.loads(wire.content)["data"][CHUNK_KEY])
 
 
-def test_a_lone_transfer_doubles_its_chunks_up_to_the_largest_size(a: Adaptive) -> None:
-    """From c.IPyComm.chunk_size, each chunk twice the last, capped; no count, the last
-    chunk marked and of the message's own type with its content fields."""
-    a.start_adaptive(40 * MIB)
+def test_a_lone_transfer_goes_in_the_largest_chunks_the_last_marked(a: Adaptive) -> None:
+    """Alone: MAX_CHUNK_SIZE chunks, MAX_AHEAD ahead; no count, the last chunk marked and of
+    the message's own type with its content fields."""
+    a.start_adaptive(40 * MIB + 100)
     assert len(a.sent) == MAX_AHEAD
     a.take_all()
-    assert a.chunk_sizes() == [MIB, 2 * MIB, 4 * MIB, 8 * MIB, 8 * MIB, 8 * MIB, 8 * MIB, MIB]
+    assert a.chunk_sizes() == [MAX_CHUNK_SIZE] * 5 + [100]
     assert all("count" not in header(w) for w in a.sent)
-    assert [header(w).get("last", False) for w in a.sent] == [False] * 7 + [True]
-    assert [w.msg_type for w in a.sent] == ["comm_msg"] * 7 + ["comm_open"]
+    assert [header(w).get("last", False) for w in a.sent] == [False] * 5 + [True]
+    assert [w.msg_type for w in a.sent] == ["comm_msg"] * 5 + ["comm_open"]
     last = json.loads(a.sent[-1].content)
     assert (last["target_name"], last["target_module"]) == ("big", None)
     assert MAX_CHUNK_SIZE == 8 * MIB
@@ -74,8 +74,8 @@ def test_a_lone_transfer_doubles_its_chunks_up_to_the_largest_size(a: Adaptive) 
 
 def test_other_messages_make_chunks_small_with_one_ahead_until_quiet_again(a: Adaptive) -> None:
     """A message on another comm: the next chunks are at most SHARED_CHUNK_SIZE, one beyond
-    what the reader took; SHARED_FOR seconds later with nothing else, they grow again from
-    the chunk size."""
+    what the reader took; SHARED_FOR seconds later with nothing else, the transfer starts
+    afresh in the largest chunks."""
     a.start_adaptive(40 * MIB)
     a.small(1, comm_id="c2")
     a.credit(a.sent[0].metadata["ipycomm"]["seq"])  # the first chunk taken: one more may go
@@ -84,7 +84,7 @@ def test_other_messages_make_chunks_small_with_one_ahead_until_quiet_again(a: Ad
     assert shared == [SHARED_CHUNK_SIZE], "one small chunk ahead while shared"
     a.clock.now += SHARED_FOR + 0.01
     a.credit(a.last_seq())
-    assert a.chunk_sizes()[3:] == [MIB, 2 * MIB]
+    assert a.chunk_sizes()[3:] == [MAX_CHUNK_SIZE] * 2
 
 
 @pytest.mark.parametrize(
@@ -106,12 +106,12 @@ def test_another_requests_busy_makes_the_transfer_share_but_its_own_does_not(
     busy = ("status:busy", request_id, request_type)
     a.pacer.hold_output(lambda: None, 10, lambda: busy)
     a.credit(a.last_seq())
-    assert a.chunk_sizes()[MAX_AHEAD:] == ([SHARED_CHUNK_SIZE] if shared else [4 * MIB, 8 * MIB])
+    assert a.chunk_sizes()[MAX_AHEAD:] == ([SHARED_CHUNK_SIZE] if shared else [MAX_CHUNK_SIZE] * 2)
 
 
 def test_a_chunk_size_below_the_shared_size_stays_the_shared_size(a: Adaptive) -> None:
     """c.IPyComm.chunk_size under SHARED_CHUNK_SIZE: shared chunks are that size, not larger."""
-    a.start_adaptive(4 * MIB, chunk_size=64 << 10)
+    a.start_adaptive(40 * MIB, chunk_size=64 << 10)
     a.small(1, comm_id="c2")
     a.credit(a.last_seq())
     assert a.chunk_sizes()[MAX_AHEAD:] == [64 << 10]
@@ -120,10 +120,10 @@ def test_a_chunk_size_below_the_shared_size_stays_the_shared_size(a: Adaptive) -
 class Link:
     """A pace alone on a fake clock: chunks go one at a time, each taking the time a test says."""
 
-    def __init__(self, start: int = MIB) -> None:
+    def __init__(self, chunk_size: int = MIB) -> None:
         self.now = 0.0
         self.others = 0
-        self.pace = Pace(start, lambda: self.others, clock=lambda: self.now)
+        self.pace = Pace(chunk_size, lambda: self.others, clock=lambda: self.now)
 
     def send(self, rate: float) -> int:
         """One chunk of the pace's next size, acknowledged once it went at ``rate`` bytes/s."""
@@ -136,10 +136,13 @@ class Link:
         return [self.send(rate) for _ in range(n)]
 
 
-def test_chunks_grow_while_the_rate_holds_and_never_past_the_largest_size() -> None:
-    sizes = Link().run(12, 50e6)  # 50 MB/s, whatever the size
-    assert sizes[:5] == [MIB, 2 * MIB, 4 * MIB, 8 * MIB, 8 * MIB]
-    assert max(sizes) == MAX_CHUNK_SIZE
+def test_chunks_never_pass_the_largest_size_and_grow_back_once_the_rate_holds() -> None:
+    """A steady rate keeps the largest chunks; after two slow chunks halved them, chunks at
+    the old rate double again, up to the largest."""
+    link = Link()
+    assert link.run(4, 50e6) == [MAX_CHUNK_SIZE] * 4
+    link.run(2, 10e6)
+    assert link.run(3, 50e6) == [4 * MIB, 8 * MIB, 8 * MIB]
 
 
 def test_chunks_shrink_when_the_round_trip_rises_and_never_below_the_shared_size() -> None:
@@ -149,14 +152,11 @@ def test_chunks_shrink_when_the_round_trip_rises_and_never_below_the_shared_size
     up again)."""
     link = Link()
     link.run(4, 50e6)
-    size = 8 * MIB
-    assert link.pace.next_size() == size
-    link.send(10e6)  # one slow chunk: a pause
-    link.send(50e6)
-    assert link.pace.next_size() == size
-    link.send(10e6)
-    link.send(10e6)  # the round trip rose for two chunks: halve
-    assert link.pace.next_size() == 4 * MIB
+    size = MAX_CHUNK_SIZE
+    assert link.send(10e6) == size  # one slow chunk: a pause
+    assert link.send(50e6) == size
+    link.run(2, 10e6)  # the round trip rose for two chunks: halve
+    assert link.send(10e6) == size // 2
     sizes = link.run(60, 1e6)  # far slower per byte than the best, for long
     assert min(sizes) == SHARED_CHUNK_SIZE
     assert sizes[sizes.index(SHARED_CHUNK_SIZE) :] == sorted(
@@ -173,7 +173,9 @@ def test_a_chunk_counts_only_the_time_after_the_one_ahead_of_it_was_taken() -> N
     link.pace.taken(first, 0.0)
     link.now += second / 50e6
     link.pace.taken(second, 0.0)
-    assert link.pace.next_size() == 4 * MIB  # the rate held: it grows
+    link.now += MAX_CHUNK_SIZE / 50e6  # a third, sent at once too, at the same rate
+    link.pace.taken(MAX_CHUNK_SIZE, 0.0)
+    assert link.pace.next_size() == MAX_CHUNK_SIZE  # not slow: no halving
 
 
 def test_one_chunk_ahead_only_while_other_messages_move() -> None:

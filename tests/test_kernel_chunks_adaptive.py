@@ -1,5 +1,5 @@
 """The adaptive chunk format against a real kernel (docs/chunking.md §2, §3): a lone
-transfer's chunks grow from the chunk size; a comm_open over the chunk size comes in chunks to
+transfer goes in the largest chunks; a comm_open over the chunk size comes in chunks to
 readers of the adaptive format and arrives whole; a reader of the fixed format (an older page)
 gets fixed chunks and the comm_open whole; a plain jupyter_client beside them gets everything
 whole."""
@@ -17,13 +17,13 @@ from kernel_driver import KernelDriver, Msg
 from test_kernel_chunks_outgoing import reader  # noqa: F401  (a fixture)
 from test_kernel_many_clients import PlainClient, read_until_idle, wait_private
 
-#: 4 MiB and a bit, opened with the comm: comm_open is chunked like any comm message.
+#: 12 MiB and a bit, opened with the comm: comm_open is chunked like any comm message.
 OPEN = """
 big_open = Comm(target_name='big', data={'img': True}, metadata={'m': 2},
-                buffers=[bytes(range(256)) * (16 * 1024), b'\\x09' * 1000])
+                buffers=[bytes(range(256)) * (48 * 1024), b'\\x09' * 1000])
 big_open.send({'after': True})
 """
-BUFFERS = [bytes(range(256)) * (16 * 1024), b"\x09" * 1000]
+BUFFERS = [bytes(range(256)) * (48 * 1024), b"\x09" * 1000]
 
 
 @pytest.fixture
@@ -67,12 +67,12 @@ def assert_open_whole(delivered: list[Msg]) -> None:
     assert delivered[after]["content"]["data"] == {"after": True}
 
 
-def test_a_large_comm_open_comes_in_growing_chunks_and_arrives_whole(
+def test_a_large_comm_open_comes_in_the_largest_chunks_and_arrives_whole(
     k: KernelDriver,
     reader: CommReader,  # noqa: F811
 ) -> None:
     """Earlier chunks are comm_msgs, the last is the comm_open itself carrying the last slice;
-    no count, the last marked; each chunk at least as big as the one before."""
+    no count, the last marked; alone, chunks of the largest size."""
     raw, delivered = read_until_idle(k, reader, k.kc.execute(OPEN))
     chunks = chunks_of(raw)
     assert [m["msg_type"] for m in chunks] == ["comm_msg"] * (len(chunks) - 1) + ["comm_open"]
@@ -80,7 +80,7 @@ def test_a_large_comm_open_comes_in_growing_chunks_and_arrives_whole(
     assert all("count" not in h for h in headers)
     assert [h.get("last", False) for h in headers][-1] is True
     sizes = [len(m["buffers"][0]) for m in chunks]
-    assert sizes[0] == 64 * 1024 and sizes[1] == 128 * 1024, sizes
+    assert sizes == [8 << 20, (12 << 20) + 1000 + len(b'{"img": true}') - (8 << 20)], sizes
     assert_open_whole(delivered)
 
 

@@ -140,7 +140,11 @@ export class Outgoing {
       return capability.chunkSize;
     }
     const others = () => this._others;
-    return new Pace({ start: capability.chunkSize, adaptive: true, others });
+    return new Pace({
+      chunkSize: capability.chunkSize,
+      adaptive: true,
+      others
+    });
   }
 
   private _start(

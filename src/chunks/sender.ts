@@ -54,7 +54,7 @@ export class ChunkSender {
     this._original = original;
     const fixed = typeof pace === 'number';
     this._pace = fixed
-      ? new Pace({ start: pace, adaptive: false, others: () => 0 })
+      ? new Pace({ chunkSize: pace, adaptive: false, others: () => 0 })
       : pace;
     const count = fixed ? chunkCount(payload.size, pace) : undefined;
     this._slicer = new Slicer(payload, transfer, count);

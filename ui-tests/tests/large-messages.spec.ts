@@ -120,8 +120,7 @@ test.describe('large comm messages', () => {
         timeout: 60000
       })
       .toEqual({ data: { n: 2 }, size: 30_000_000, hex: expected });
-    // In chunks that grow from 1 MiB (docs/chunking.md §3): at least 4, at most 29 (fixed
-    // 1 MiB ones). A kernel that cannot count its iopub readers (ipykernel 7.0 and 7.1 publish
+    // In chunks (docs/chunking.md §3): 4 of 8 MiB when alone, at most 29 (fixed 1 MiB ones). A kernel that cannot count its iopub readers (ipykernel 7.0 and 7.1 publish
     // on a plain PUB socket; README "Versions") sends it whole, as the stock stack does.
     const probe = await runNewCell(
       page,
@@ -135,7 +134,7 @@ test.describe('large comm messages', () => {
       () => (window as any).ipycommChunksSeen
     );
     const how =
-      seen === 0 ? 'whole' : seen >= 4 && seen <= 29 ? 'chunked' : seen;
+      seen === 0 ? 'whole' : seen >= 2 && seen <= 29 ? 'chunked' : seen;
     expect(how).toBe(whole === 'True' ? 'whole' : 'chunked');
   });
 

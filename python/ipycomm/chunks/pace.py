@@ -7,15 +7,17 @@ fastest in big chunks. Anything else that wants the connection then waits behind
 chunk bytes are on their way, so while other traffic moves the transfer keeps little in
 flight. The pace switches on what the kernel sees:
 
-- **alone**: chunks start at ``c.IPyComm.chunk_size``, with :data:`~.format.MAX_AHEAD` ahead.
-  Each acknowledged chunk measures the rate its bytes went at (its size over the time the link
-  spent on it: from its send, or from the acknowledgement of the chunk ahead of it if that
-  came later, to its own acknowledgement). While that rate holds up, each chunk doubles the
-  one before, up to :data:`~.limits.MAX_CHUNK_SIZE`; when it falls below :data:`SLOWER` of the
+- **alone**: chunks of :data:`~.limits.MAX_CHUNK_SIZE`, :data:`~.format.MAX_AHEAD` ahead.
+  Each acknowledged chunk measures the rate its bytes went at: its size over the time the link
+  spent on it (from its send, or from the acknowledgement of the chunk ahead of it if that
+  came later, to its own acknowledgement). When that rate falls under :data:`SLOWER` of the
   best recent rate for two chunks in a row, the round trip grew without the bytes moving
-  faster (they queue), and the next chunk is half the last, down to the shared size;
+  faster (they queue): the next chunk is half the last, down to the shared size. While the
+  rate holds up (at least :data:`HOLDS` of the best), each chunk is twice the one before, back
+  up to the largest size;
 - **shared** (another comm message went out, or a request started, within the last
-  :data:`SHARED_FOR` seconds): chunks of at most :data:`SHARED_CHUNK_SIZE`, one ahead.
+  :data:`SHARED_FOR` seconds): chunks of at most :data:`SHARED_CHUNK_SIZE` (or
+  ``c.IPyComm.chunk_size`` if smaller), one ahead; alone again, it starts afresh.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from .limits import MAX_CHUNK_SIZE
 SHARED_FOR = 0.5
 #: The largest chunk while the connection is shared: what a small message may wait behind.
 SHARED_CHUNK_SIZE = 256 << 10
-#: A chunk whose rate is under this share of the best recent rate makes the next one smaller;
-#: one at least ``HOLDS`` of it lets the next one grow.
+#: A chunk whose rate is under this share of the best recent rate is slow; one at least
+#: ``HOLDS`` of it lets the next one grow.
 SLOWER, HOLDS = 0.5, 0.8
 #: How fast the best rate forgets, per acknowledged chunk (the link may have become slower).
 FORGET = 0.9
@@ -43,43 +45,28 @@ class Pace:
 
     def __init__(
         self,
-        start: int,
+        chunk_size: int,
         others: Callable[[], int],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._start = start
+        #: The chunk size while shared, and the smallest when alone.
+        self._floor = min(chunk_size, SHARED_CHUNK_SIZE)
         self._size = 0
         self._others = others
         self._clock = clock
         self._seen = others()
         self._since = float("-inf")
-        #: The best recent rate, in bytes per second, and whether the next chunk may grow.
-        self._best = 0.0
-        self._grow = True
-        self._slow = 0
         self._was_shared = False
+        self._afresh()
+
+    def _afresh(self) -> None:
+        #: The best recent rate (bytes per second), whether the next chunk may grow, how many
+        #: slow chunks in a row, and when the last chunk was acknowledged.
+        self._best, self._grow, self._slow = 0.0, True, 0
         self._last_taken = float("-inf")
 
     def now(self) -> float:
         return self._clock()
-
-    def taken(self, size: int, sent: float) -> None:
-        """A chunk of ``size`` bytes, sent at ``sent`` (this pace's clock), was acknowledged
-        now. Its rate is its size over the time the link spent on it: from the later of its
-        send and the acknowledgement before it (the chunk ahead of it had the link until
-        then) to now."""
-        now = self._clock()
-        rate = size / max(now - max(sent, self._last_taken), 1e-6)
-        self._last_taken = now
-        self._best = max(rate, self._best * FORGET)
-        self._grow = rate >= self._best * HOLDS
-        # Two slow chunks in a row, not one: a single pause (a collection, a busy core) is noise.
-        self._slow = self._slow + 1 if rate < self._best * SLOWER else 0
-        if self._slow >= 2:
-            self._size, self._slow = max(self._floor(), self._size // 2), 0
-
-    def _floor(self) -> int:
-        return min(self._start, SHARED_CHUNK_SIZE)
 
     def shared(self) -> bool:
         """Whether other messages moved within the last :data:`SHARED_FOR` seconds."""
@@ -98,14 +85,26 @@ class Pace:
         shared, was_shared = self.shared(), self._was_shared
         self._was_shared = shared
         if shared:
-            self._size = self._floor()
+            self._size = self._floor
         elif was_shared or not self._size:
-            # Alone again: small chunks measured nothing about big ones; start afresh.
-            self._best, self._grow, self._slow = 0.0, True, 0
-            self._size = self._start
+            self._afresh()  # small chunks measured nothing about big ones
+            self._size = MAX_CHUNK_SIZE
         elif self._grow:
-            self._size = max(self._start, min(self._size * 2, MAX_CHUNK_SIZE))
+            self._size = min(self._size * 2, MAX_CHUNK_SIZE)
         return self._size
+
+    def taken(self, size: int, sent: float) -> None:
+        """A chunk of ``size`` bytes, sent at ``sent`` (this pace's clock), was acknowledged
+        now."""
+        now = self._clock()
+        rate = size / max(now - max(sent, self._last_taken), 1e-6)
+        self._last_taken = now
+        self._best = max(rate, self._best * FORGET)
+        self._grow = rate >= self._best * HOLDS
+        # Two slow chunks in a row, not one: a single pause (a collection, a busy core) is noise.
+        self._slow = self._slow + 1 if rate < self._best * SLOWER else 0
+        if self._slow >= 2:
+            self._size, self._slow = max(self._floor, self._size // 2), 0
 
 
 class FixedPace:

@@ -50,8 +50,8 @@ class Pacer:
         outbox.on_credit(lambda credit: self.pump())
 
     def pace(self, chunk_size: int, adaptive: bool) -> Pace | FixedPace:
-        """The pace of a new transfer: adaptive, starting at ``chunk_size``, when every
-        reader reads slices of any size; else fixed at ``chunk_size``."""
+        """The pace of a new transfer: adaptive (``chunk_size`` caps its chunks while shared)
+        when every reader reads slices of any size; else fixed at ``chunk_size``."""
         if not adaptive:
             return FixedPace(chunk_size)
         return Pace(chunk_size, lambda: self._others, self._clock)

@@ -41,9 +41,10 @@ class IPyComm(Configurable):
 
     chunk_size = Int(
         CHUNK_SIZE,
-        help="Comm messages larger than this many bytes travel in chunks; chunks start at "
-        f"this size and grow up to {describe_size(MAX_CHUNK_SIZE)} while nothing else moves "
-        f"({describe_size(MIN_CHUNK_SIZE)} to {describe_size(MAX_CHUNK_SIZE)}).",
+        help="Comm messages larger than this many bytes travel in chunks; while other messages "
+        "move, chunks are at most this size (and 256 KiB), alone they grow up to "
+        f"{describe_size(MAX_CHUNK_SIZE)} ({describe_size(MIN_CHUNK_SIZE)} to "
+        f"{describe_size(MAX_CHUNK_SIZE)}).",
     ).tag(config=True)
 
     max_pending_bytes = Int(

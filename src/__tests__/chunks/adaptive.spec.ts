@@ -4,7 +4,7 @@ import { chunkData, payloadOf } from '../../chunks/format';
 import { Incoming } from '../../chunks/incoming';
 import { Negotiation } from '../../chunks/negotiation';
 import { Outgoing } from '../../chunks/outgoing';
-import { Pace, SHARED_FOR_MS } from '../../chunks/pace';
+import { MAX_CHUNK_SIZE, Pace, SHARED_FOR_MS } from '../../chunks/pace';
 import { ChunkSender } from '../../chunks/sender';
 import { Slicer } from '../../chunks/splitter';
 import { ITransfer, Transfers } from '../../chunks/transfers';
@@ -134,7 +134,7 @@ describe('adaptive pacing, page to kernel', () => {
       ...message('shell', 'comm_msg', { comm_id: 'c1', data: {} }),
       buffers: [new Uint8Array(size - 2).buffer]
     } as KernelMessage.ICommMsgMsg;
-    const pace = new Pace({ start: 64 * KIB, adaptive: true, others, now });
+    const pace = new Pace({ chunkSize: 64 * KIB, adaptive: true, others, now });
     const sender = new ChunkSender(
       original,
       payloadOf({}, original.buffers!),
@@ -163,39 +163,33 @@ describe('adaptive pacing, page to kernel', () => {
     return { sender, sent, sizes, ack, idles };
   }
 
-  it('doubles the chunks of a lone transfer, two in flight, the last marked', async () => {
+  it('sends a lone transfer in the largest chunks, two in flight, the last marked', async () => {
     const { sender, sent, sizes, ack } = sending(
-      1024 * KIB,
+      20 * 1024 * KIB,
       () => 0,
       () => 0
     );
     let finished = false;
     const done = sender.run().finally(() => (finished = true));
     await new Promise(r => setTimeout(r, 0));
-    expect(sizes()).toEqual([64 * KIB, 128 * KIB]);
+    expect(sizes()).toEqual([MAX_CHUNK_SIZE, MAX_CHUNK_SIZE]);
     while (!finished) {
       await ack();
     }
     expect(await done).toBe(true);
-    expect(sizes()).toEqual([64, 128, 256, 512, 64].map(n => n * KIB));
+    expect(sizes()).toEqual([8192, 8192, 4096].map(n => n * KIB));
     const headers = sent.map(
       m => (m.content as { data: Record<string, any> }).data.ipycomm_chunk
     );
-    expect(headers.map(h => h.count)).toEqual(Array(5).fill(undefined));
-    expect(headers.map(h => h.last ?? false)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      true
-    ]);
+    expect(headers.map(h => h.count)).toEqual(Array(3).fill(undefined));
+    expect(headers.map(h => h.last ?? false)).toEqual([false, false, true]);
   });
 
   it('keeps one small chunk in flight while the page sends other messages', async () => {
     let others = 0;
     let now = 0;
     const { sender, sizes, ack, idles } = sending(
-      4096 * KIB,
+      40 * 1024 * KIB,
       () => others,
       () => now
     );
@@ -205,11 +199,11 @@ describe('adaptive pacing, page to kernel', () => {
     await ack();
     await ack();
     expect(idles.size).toBe(1);
-    expect(sizes().slice(2)).toEqual([64 * KIB]); // the start, under SHARED_CHUNK_SIZE
+    expect(sizes().slice(2)).toEqual([64 * KIB]); // the chunk size, under SHARED_CHUNK_SIZE
     now += SHARED_FOR_MS + 1;
     await ack();
     expect(idles.size).toBe(2);
-    expect(sizes().slice(3)).toEqual([64 * KIB, 128 * KIB]); // afresh from the start
+    expect(sizes().slice(3)).toEqual([MAX_CHUNK_SIZE, MAX_CHUNK_SIZE]); // afresh
     sender.stop();
   });
 });
@@ -258,7 +252,9 @@ describe('an adaptive transfer sharing the connection, page to kernel', () => {
 
   it('sends a message on another comm past the unacknowledged chunks, and keeps the comm order', async () => {
     const t = await adaptiveOutgoing();
-    const big = comm('c1', { big: 1 }, [new Uint8Array(2048 * KIB).buffer]);
+    const big = comm('c1', { big: 1 }, [
+      new Uint8Array(20 * 1024 * KIB).buffer
+    ]);
     t.send(big); // held while the page asks the kernel what it reads
     await new Promise(r => setTimeout(r, 0));
     expect(t.sent).toHaveLength(2); // no idle yet: two chunks in flight, the rest queued
@@ -270,7 +266,7 @@ describe('an adaptive transfer sharing the connection, page to kernel', () => {
     expect(t.sent).not.toContain(after);
     await t.ackOne();
     await t.ackOne();
-    // Shared now: one chunk in flight, of the start size, not a doubled one.
+    // Shared now: one chunk in flight, of the chunk size (under SHARED_CHUNK_SIZE).
     expect(t.idles).toHaveLength(1);
     const chunk = t.sent[t.sent.length - 1];
     expect((chunk.buffers![0] as ArrayBuffer).byteLength).toBe(64 * KIB);

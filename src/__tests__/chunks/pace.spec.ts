@@ -8,10 +8,10 @@ import {
 
 const MIB = 1024 * 1024;
 
-function paced(start = MIB) {
+function paced(chunkSize = MIB) {
   const clock = { now: 0, others: 0 };
   const pace = new Pace({
-    start,
+    chunkSize,
     adaptive: true,
     others: () => clock.others,
     now: () => clock.now
@@ -38,11 +38,11 @@ function run(
 }
 
 describe('Pace', () => {
-  it('grows chunks while the rate holds, never past the largest size', () => {
+  it('keeps the largest chunks while the rate holds, and grows back after halving', () => {
     const { pace, clock } = paced();
-    const sizes = run(pace, clock, 12, 50_000); // 50 MB/s
-    expect(sizes.slice(0, 5)).toEqual([1, 2, 4, 8, 8].map(n => n * MIB));
-    expect(Math.max(...sizes)).toBe(MAX_CHUNK_SIZE);
+    expect(run(pace, clock, 4, 50_000)).toEqual(Array(4).fill(MAX_CHUNK_SIZE)); // 50 MB/s
+    run(pace, clock, 2, 10_000);
+    expect(run(pace, clock, 3, 50_000)).toEqual([4 * MIB, 8 * MIB, 8 * MIB]);
   });
 
   it('halves after two slow chunks in a row, and never goes under the shared size', () => {
@@ -58,12 +58,12 @@ describe('Pace', () => {
 
   it('counts only the time after the chunk ahead was taken (pipelining is no slower link)', () => {
     const { pace, clock } = paced();
-    const [first, second] = [pace.nextSize(), pace.nextSize()];
-    clock.now += first / 50_000;
-    pace.taken(first, 0);
-    clock.now += second / 50_000;
-    pace.taken(second, 0);
-    expect(pace.nextSize()).toBe(4 * MIB);
+    const sizes = [pace.nextSize(), pace.nextSize(), pace.nextSize()];
+    for (const size of sizes) {
+      clock.now += size / 50_000; // all sent at 0, taken one after another at 50 MB/s
+      pace.taken(size, 0);
+    }
+    expect(pace.nextSize()).toBe(MAX_CHUNK_SIZE);
   });
 
   it('keeps one small chunk in flight while the page sends others, then starts afresh', () => {
@@ -73,15 +73,11 @@ describe('Pace', () => {
     clock.others += 1;
     expect([pace.ahead(), pace.nextSize()]).toEqual([1, SHARED_CHUNK_SIZE]);
     clock.now += SHARED_FOR_MS + 1;
-    expect([pace.ahead(), pace.nextSize(), pace.nextSize()]).toEqual([
-      WINDOW,
-      MIB,
-      2 * MIB
-    ]);
+    expect([pace.ahead(), pace.nextSize()]).toEqual([WINDOW, MAX_CHUNK_SIZE]);
   });
 
   it('keeps a fixed size and window when not adaptive', () => {
-    const pace = new Pace({ start: MIB, adaptive: false, others: () => 1 });
+    const pace = new Pace({ chunkSize: MIB, adaptive: false, others: () => 1 });
     pace.taken(MIB, 1e6);
     expect([pace.ahead(), pace.nextSize(), pace.nextSize()]).toEqual([
       WINDOW,
