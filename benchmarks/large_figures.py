@@ -117,6 +117,8 @@ def large_figures(figure: Callable[..., Any]) -> list[Any]:
         figure("50 MB kernel -> page (MB/s)", "large", _rate("down_mb", "down_ms"), "higher"),
         figure("bare websocket server -> page, same size, 1 MiB messages (MB/s)", "large",
                _ceiling("down", "chunked"), None),
+        figure("bare websocket server -> page, same size, 8 MiB messages (MB/s)", "large",
+               _ceiling("down", "big"), None),
         figure("bare websocket server -> page, same size, one message (MB/s)", "large",
                _ceiling("down", "one"), None),
         figure("  50 MB kernel -> page / bare 1 MiB messages down (same round)", "large",
