@@ -19,7 +19,7 @@ export interface ICeiling {
   down_bytes: number;
   down_chunked_ms: number | null;
   down_one_ms: number | null;
-  /** In 8 MiB messages: the size of ipycomm's chunks when a transfer is alone. */
+  /** In messages of 8 chunks (8 MiB): the size of ipycomm's chunks when a transfer is alone. */
   down_big_ms: number | null;
   up_chunked_ms: number | null;
   up_one_ms: number | null;
@@ -118,7 +118,7 @@ async function measure([port, up, down, chunk, never]: [
   const result = {
     down_chunked_ms: await downward(chunk),
     down_one_ms: await downward(down),
-    down_big_ms: await downward(8 * MIB),
+    down_big_ms: await downward(8 * chunk),
     up_chunked_ms: await upward(chunk),
     up_one_ms: await upward(up)
   };
