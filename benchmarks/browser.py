@@ -16,10 +16,10 @@ ui-tests/bench/ against it (one Playwright run per side and round):
   what rate from the first to the last arrival.
 - large (large.bench.ts): 50 MB each way on a comm, next to the same through a bare tornado
   websocket server from the same page (1 MiB messages, 8 MiB messages down, and one message;
-  both sides) and as a fraction of it; an ipywidgets FileUpload of 30 MB through the file chooser; a small echo and
-  an IntSlider key to echo_update, idle and while 200 MB travel on another comm; a 5 MB
-  Image.value update to the page's <img>; and (ipycomm only) a gigabyte page to kernel with
-  the kernel's and the server's peak memory.
+  both sides) and as a fraction of it; an ipywidgets FileUpload of 30 MB through the file
+  chooser; a small echo and an IntSlider key to echo_update, idle and while 200 MB travel on
+  another comm; a 5 MB Image.value update to the page's <img>; and (ipycomm only) a gigabyte
+  page to kernel with the kernel's and the server's peak memory.
 - frontend (frontend.bench.ts, ipycomm only): from running a cell with ``frontend_target`` and
   ``Comm`` to the module's render, the same for a redefinition (hot reload), and the module's
   ``comm.request`` round trip next to a plain comm echo on the same comm.
