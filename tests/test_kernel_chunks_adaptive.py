@@ -33,6 +33,12 @@ def k(own_kernel: KernelDriver) -> KernelDriver:
 
 
 @pytest.fixture(autouse=True)
+def largest_chunks(k: KernelDriver, reader: CommReader) -> None:  # noqa: F811
+    """The reader's setup makes chunks small (for the fixed-format tests): back to 8 MiB."""
+    k.execute("_t.limits.max_chunk_size = 8 << 20")
+
+
+@pytest.fixture(autouse=True)
 def close_big_open(k: KernelDriver) -> Iterator[None]:
     yield
     k.execute("big_open.close()")

@@ -19,6 +19,7 @@ SETUP = """
 from ipycomm import Comm
 _t = get_ipython().kernel.comm_manager.transport
 _t.limits.chunk_size = 64 * 1024
+_t.limits.max_chunk_size = 64 * 1024  # adaptive chunks as small as fixed ones: many of them
 _t.outbox.readers.stale_after = 60
 c = Comm(target_name='big')
 other = Comm(target_name='big')

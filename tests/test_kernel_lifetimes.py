@@ -28,6 +28,7 @@ COMM = """
 from ipycomm import Comm
 _t = get_ipython().kernel.comm_manager.transport
 _t.limits.chunk_size = 64 * 1024
+_t.limits.max_chunk_size = 64 * 1024  # adaptive chunks as small as fixed ones: many of them
 c = Comm(target_name='lifetimes')
 """
 #: 256 KiB in one buffer: with its JSON, five chunks of 64 KiB when the readers reassemble.

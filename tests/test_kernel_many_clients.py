@@ -20,6 +20,7 @@ SETUP = """
 from ipycomm import Comm
 _t = get_ipython().kernel.comm_manager.transport
 _t.limits.chunk_size = 64 * 1024
+_t.limits.max_chunk_size = 64 * 1024  # adaptive chunks as small as fixed ones: many of them
 c = Comm(target_name='wire')
 """
 BIG = 3 * 1024 * 1024 + 7

@@ -27,6 +27,8 @@ class Limits:
     max_message_size: int = MAX_MESSAGE_SIZE
     idle_timeout: float = IDLE_TIMEOUT
     max_pending_bytes: int = MAX_PENDING_BYTES
+    #: The largest chunk of the adaptive format (tests make it small, to see many chunks).
+    max_chunk_size: int = MAX_CHUNK_SIZE
 
     def info(self) -> dict[str, int]:
         """What the kernel announces in its comm_info_reply (docs/chunking.md §1)."""

@@ -48,9 +48,11 @@ class Pace:
         chunk_size: int,
         others: Callable[[], int],
         clock: Callable[[], float] = time.monotonic,
+        largest: int = MAX_CHUNK_SIZE,
     ) -> None:
-        #: The chunk size while shared, and the smallest when alone.
-        self._floor = min(chunk_size, SHARED_CHUNK_SIZE)
+        #: The chunk size while shared, and the smallest when alone; the largest.
+        self._floor = min(chunk_size, SHARED_CHUNK_SIZE, largest)
+        self._largest = largest
         self._size = 0
         self._others = others
         self._clock = clock
@@ -88,9 +90,9 @@ class Pace:
             self._size = self._floor
         elif was_shared or not self._size:
             self._afresh()  # small chunks measured nothing about big ones
-            self._size = MAX_CHUNK_SIZE
+            self._size = self._largest
         elif self._grow:
-            self._size = min(self._size * 2, MAX_CHUNK_SIZE)
+            self._size = min(self._size * 2, self._largest)
         return self._size
 
     def taken(self, size: int, sent: float) -> None:

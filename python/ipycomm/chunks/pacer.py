@@ -19,6 +19,7 @@ from ..flow.outbox import Outbox
 from ..flow.queue import Passthrough
 from ..flow.wire import Queued
 from .barrier import Barrier, Describe, HeldOutput, parent_id
+from .limits import MAX_CHUNK_SIZE
 from .pace import FixedPace, Pace
 from .transfer import Transfer
 
@@ -49,12 +50,14 @@ class Pacer:
         self._others = 0
         outbox.on_credit(lambda credit: self.pump())
 
-    def pace(self, chunk_size: int, adaptive: bool) -> Pace | FixedPace:
+    def pace(
+        self, chunk_size: int, adaptive: bool, largest: int = MAX_CHUNK_SIZE
+    ) -> Pace | FixedPace:
         """The pace of a new transfer: adaptive (``chunk_size`` caps its chunks while shared)
         when every reader reads slices of any size; else fixed at ``chunk_size``."""
         if not adaptive:
             return FixedPace(chunk_size)
-        return Pace(chunk_size, lambda: self._others, self._clock)
+        return Pace(chunk_size, lambda: self._others, self._clock, largest)
 
     def send(self, item: Queued) -> None:
         """An ordinary message: behind its comm's transfer if one is under way, else

@@ -74,7 +74,9 @@ class KernelTransport:
         if chunk_format:
             assert data is not None
             pack, parent = self.kernel.session.pack, self.kernel.get_parent()
-            pace = self.pacer.pace(self.limits.chunk_size, adaptive=chunk_format >= ADAPTIVE)
+            limits = self.limits
+            adaptive = chunk_format >= ADAPTIVE
+            pace = self.pacer.pace(limits.chunk_size, adaptive, limits.max_chunk_size)
             self.pacer.start(transfer_of(message, data, pace, pack, parent))
             return
         self.pacer.send(
